@@ -1,0 +1,427 @@
+"""The `groeimodel` command."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from groeimodel import questionnaire as q
+from groeimodel.errors import InputError
+from groeimodel.finance import BusinessCase, BusinessCaseError, business_case
+from groeimodel.model import Lang, Model, list_models, load_model
+from groeimodel.scanfiles import ScanInput, read_scans
+from groeimodel.scoring import ScanResult, answers_matrix, score_batch
+from groeimodel.texts import t
+
+app = typer.Typer(
+    help="groeimodel: scan, register and monitor for social innovation in small and medium-sized firms (MKB).",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    add_completion=False,
+)
+model_app = typer.Typer(help="The shipped models: list, show and validate.", no_args_is_help=True)
+app.add_typer(model_app, name="model")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class LangOpt(StrEnum):
+    nl = "nl"
+    en = "en"
+
+
+class ModelFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class QuestionnaireFormat(StrEnum):
+    md = "md"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+class ScoreFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class CaseFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+ModelOpt = Annotated[str | None, typer.Option("--model", "-m", help="Model id (see 'model list') or a model file.")]
+LangOption = Annotated[LangOpt, typer.Option("--lang", "-l", help="Language of the texts.")]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")]
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"groeimodel: error: {message}", err=True)
+    return typer.Exit(code=2)
+
+
+def _model(ref: str | None) -> Model:
+    try:
+        return load_model(ref or "groeimodel")
+    except InputError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _emit(data: str | bytes, output: Path | None) -> None:
+    """Write all output at once (atomically to a file), so a failure never leaves half a result behind."""
+    if output is None:
+        if isinstance(data, bytes):
+            if sys.stdout.isatty():
+                raise _fail("binary output: give --output FILE")
+            sys.stdout.buffer.write(data)
+        else:
+            sys.stdout.write(data)
+        return
+    if output.exists() and not output.is_file():  # a device or pipe such as /dev/stdout
+        with output.open("wb") as fh:
+            fh.write(data if isinstance(data, bytes) else data.encode("utf-8"))
+        return
+    directory = output.resolve().parent
+    if not directory.is_dir():
+        raise _fail(f"{output}: directory {directory} does not exist")
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{output.name}.")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data if isinstance(data, bytes) else data.encode("utf-8"))
+        os.replace(tmp, output)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _render(fn: Callable[[Console], None]) -> str:
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=110, force_terminal=sys.stdout.isatty(), highlight=False)
+    fn(console)
+    return buffer.getvalue()
+
+
+def _num(x: float | None, digits: int = 0) -> str:
+    return "–" if x is None else f"{x:.{digits}f}"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# model
+
+
+@model_app.command("list")
+def model_list() -> None:
+    """List the models that ship with groeimodel."""
+    for m in list_models():
+        levels = len(m.levels)
+        typer.echo(
+            f"{m.id}\t{m.version}\t{levels} levels, {len(m.blocks)} blocks, {len(m.items)} items\t{m.name('nl')}"
+        )
+
+
+@model_app.command("show")
+def model_show(
+    model: ModelOpt = None,
+    lang: LangOption = LangOpt.nl,
+    format: Annotated[ModelFormat, typer.Option("--format", "-f")] = ModelFormat.text,
+) -> None:
+    """Show a model: levels, building blocks, items, bands and indicators."""
+    m = _model(model)
+    lg: Lang = lang.value
+    if format is ModelFormat.json:
+        data = m.data.model_dump(mode="json")
+        data["content_hash"] = m.content_hash
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+
+    def draw(c: Console) -> None:
+        d = m.data
+        c.print(f"[bold]{d.name.get(lg)}[/bold]  ({m.id} {m.version}, sha256 {m.content_hash[:12]})")
+        c.print(d.description.get(lg))
+        c.print(f"[dim]{d.source.get(lg)}[/dim]\n")
+        bands = ", ".join(f"{b.name.get(lg)} ≤ {b.upper:g}" for b in d.scoring.bands)
+        c.print(f"{t('band', lg)}: {bands}; {t('threshold', lg)}: {d.scoring.threshold:g}\n")
+        for lv in reversed(d.levels):
+            tag = f" [yellow]({t('reconstruction', lg)})[/yellow]" if lv.reconstruction else ""
+            c.print(f"[bold]{t('level', lg)} {lv.level}: {lv.name.get(lg)}[/bold] – {lv.subtitle.get(lg)}{tag}")
+            c.print(
+                f"  {t('learning_loop', lg)}: {lv.learning_loop.get(lg)}; {t('key_question', lg)}: "
+                f"{lv.key_question.get(lg)}"
+            )
+            c.print(f"  {t('igm_place', lg)}: {lv.igm_place.get(lg)}")
+            c.print(f"  {lv.description.get(lg)}")
+            for b in m.level_blocks(lv.level):
+                c.print(f"  [cyan]{b.id}[/cyan] {b.data.name.get(lg)} ({len(b.item_indices)} {t('items', lg)})")
+                for i in b.item_indices:
+                    item = m.items[i]
+                    rev = f" [dim]({t('reverse', lg)})[/dim]" if item.reverse else ""
+                    c.print(f"    {item.id}: {item.text.get(lg)}{rev}")
+            inds = ", ".join(ind.name.get(lg) for ind in lv.indicators)
+            c.print(f"  {t('indicators', lg)}: {inds}")
+            for ex in lv.examples:
+                c.print(f"  {t('examples', lg)}: [italic]{ex.title.get(lg)}[/italic] – {ex.text.get(lg)}")
+            c.print()
+        c.print(f"{t('growth_indicators', lg)}: " + ", ".join(g.name.get(lg) for g in d.growth_indicators))
+
+    typer.echo(_render(draw), nl=False)
+
+
+@model_app.command("validate")
+def model_validate(files: Annotated[list[Path], typer.Argument(help="Model files (YAML).")]) -> None:
+    """Check model files and report every problem with file, line and path."""
+    failed = False
+    for path in files:
+        try:
+            m = load_model(str(path) if str(path).endswith((".yaml", ".yml")) or "/" in str(path) else f"./{path}")
+        except InputError as exc:
+            typer.echo(str(exc), err=True)
+            failed = True
+        else:
+            typer.echo(f"{path}: ok ({m.id} {m.version}, {len(m.items)} items)")
+    if failed:
+        raise typer.Exit(code=2)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# questionnaire
+
+
+@app.command()
+def questionnaire(
+    format: Annotated[QuestionnaireFormat, typer.Option("--format", "-f", help="md, json, csv or xlsx (a form).")],
+    model: ModelOpt = None,
+    lang: LangOption = LangOpt.nl,
+    output: OutputOpt = None,
+) -> None:
+    """A blank questionnaire. The xlsx is a form to fill in offline and score back with 'groeimodel score'."""
+    m = _model(model)
+    lg: Lang = lang.value
+    writers: dict[QuestionnaireFormat, Callable[[Model, Lang], str | bytes]] = {
+        QuestionnaireFormat.md: q.to_markdown,
+        QuestionnaireFormat.json: q.to_json,
+        QuestionnaireFormat.csv: q.to_csv,
+        QuestionnaireFormat.xlsx: q.to_xlsx,
+    }
+    _emit(writers[format](m, lg), output)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# score
+
+
+def _score_all(scans: list[ScanInput]) -> list[ScanResult]:
+    """Score every scan with the batch path, grouped by model, in input order."""
+    results: list[ScanResult | None] = [None] * len(scans)
+    groups: dict[str, list[int]] = {}
+    for i, s in enumerate(scans):
+        groups.setdefault(s.model.id, []).append(i)
+    for indices in groups.values():
+        model = scans[indices[0]].model
+        batch = score_batch(model, answers_matrix(model, [scans[i].answers for i in indices]))
+        for row, i in enumerate(indices):
+            results[i] = batch.scan(row)
+    return [r for r in results if r is not None]
+
+
+def _score_csv(scans: list[ScanInput], results: list[ScanResult]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    first = scans[0].model
+    same_model = all(s.model.id == first.id for s in scans)
+    header = ["id", "model", "version", "position", "next_level"]
+    levels = [lv.level for lv in first.levels] if same_model else []
+    for n in levels:
+        header += [f"level_{n}_score", f"level_{n}_band", f"level_{n}_achieved"]
+    blocks = [b.id for b in first.blocks] if same_model else []
+    header += blocks
+    writer.writerow(header)
+    for s, r in zip(scans, results, strict=True):
+        row: list[object] = [
+            s.id,
+            r.model_id,
+            r.model_version,
+            r.position,
+            "" if r.next_level is None else r.next_level,
+        ]
+        for lv in r.levels if same_model else ():
+            row += ["" if lv.score is None else lv.score, lv.band or "", int(lv.achieved)]
+        for b in blocks:
+            score = r.block(b).score
+            row.append("" if score is None else score)
+        writer.writerow(row)
+    return out.getvalue()
+
+
+def _score_table(scans: list[ScanInput], results: list[ScanResult], lg: Lang) -> str:
+    def draw(c: Console) -> None:
+        if len(results) > 1:
+            table = Table(title=t("scans", lg))
+            table.add_column("id")
+            table.add_column(t("position", lg), justify="right")
+            max_levels = max(len(s.model.levels) for s in scans)
+            for n in range(1, max_levels + 1):
+                table.add_column(f"{t('level', lg)} {n}", justify="right")
+            for s, r in zip(scans, results, strict=True):
+                cells = [f"{_num(lv.score)}{' ✓' if lv.achieved else ''}" for lv in r.levels]
+                cells += [""] * (max_levels - len(cells))
+                table.add_row(s.id, str(r.position), *cells)
+            c.print(table)
+            return
+        s, r = scans[0], results[0]
+        m = s.model
+        bands = {b.id: b.name.get(lg) for b in m.bands}
+        c.print(f"[bold]{s.id}[/bold] – {m.name(lg)} ({m.id} {m.version})")
+        pos = f"{r.position}" if r.position else f"0 ({t('position_none', lg)})"
+        c.print(f"{t('position', lg)}: [bold]{pos}[/bold]")
+        if r.next_level is None:
+            c.print(t("top_reached", lg))
+        else:
+            c.print(f"{t('next_step', lg)}: {t('level', lg)} {r.next_level} – {m.level(r.next_level).name.get(lg)}")
+        c.print()
+        ladder = Table(title=f"{t('levels', lg)} ({t('threshold', lg)} {m.threshold:g})")
+        ladder.add_column(t("level", lg))
+        ladder.add_column(t("score", lg), justify="right")
+        ladder.add_column(t("band", lg))
+        ladder.add_column(t("achieved", lg), justify="center")
+        for lv in reversed(r.levels):
+            marker = "▶ " if lv.level == r.position else "  "
+            name = m.level(lv.level).name.get(lg)
+            bar = "█" * round((lv.score or 0) / 10)
+            ladder.add_row(
+                f"{marker}{lv.level} {name}",
+                f"{_num(lv.score)} {bar}",
+                bands.get(lv.band or "", m.data.scoring.insufficient.get(lg)),
+                "✓" if lv.achieved else "",
+            )
+        c.print(ladder)
+        blocks = Table(title=t("blocks", lg))
+        blocks.add_column(t("block", lg))
+        blocks.add_column(t("score", lg), justify="right")
+        blocks.add_column(t("band", lg))
+        blocks.add_column(t("answered", lg), justify="right")
+        for lv in r.levels:
+            for b in lv.blocks:
+                blocks.add_row(
+                    f"{b.id} {m.blocks[m.block_index[b.id]].data.name.get(lg)}",
+                    _num(b.score),
+                    bands.get(b.band or "", m.data.scoring.insufficient.get(lg)),
+                    f"{b.answered}/{b.items}",
+                )
+        c.print(blocks)
+        if r.advice:
+            c.print(f"\n[bold]{t('advice', lg)}[/bold]")
+            for a in r.advice:
+                name = m.blocks[m.block_index[a.block]].data.name.get(lg)
+                c.print(f"• [bold]{name}[/bold] ({_num(a.score)}): {a.text.get(lg)}")
+
+    return _render(draw)
+
+
+@app.command()
+def score(
+    files: Annotated[list[str], typer.Argument(help="Scan files: .yaml/.json (one scan), .csv (one per row), .xlsx.")],
+    model: ModelOpt = None,
+    lang: LangOption = LangOpt.nl,
+    format: Annotated[ScoreFormat, typer.Option("--format", "-f")] = ScoreFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """Score filled-in scans: ladder position, level and block scores, bands and advice."""
+    lg: Lang = lang.value
+    try:
+        scans = read_scans(files, model_ref=model)
+        results = _score_all(scans)
+    except InputError as exc:
+        raise _fail(str(exc)) from None
+    if format is ScoreFormat.json:
+
+        def obj(s: ScanInput, r: ScanResult) -> dict[str, Any]:
+            return {"id": s.id, **r.to_dict(lg)}
+
+        if len(results) == 1:
+            text = json.dumps(obj(scans[0], results[0]), ensure_ascii=False, indent=2) + "\n"
+        else:
+            text = "".join(
+                json.dumps(obj(s, r), ensure_ascii=False) + "\n" for s, r in zip(scans, results, strict=True)
+            )
+    elif format is ScoreFormat.csv:
+        text = _score_csv(scans, results)
+    else:
+        text = _score_table(scans, results, lg)
+    _emit(text, output)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# business case
+
+
+@app.command("business-case")
+def business_case_cmd(
+    investment: Annotated[float, typer.Option(help="One-off investment in EUR (year 0).")],
+    annual_benefit: Annotated[float, typer.Option(help="Yearly benefit in EUR.")],
+    annual_cost: Annotated[float, typer.Option(help="Yearly cost in EUR.")] = 0.0,
+    years: Annotated[int, typer.Option(help="Horizon in years.")] = 5,
+    discount_rate: Annotated[float, typer.Option(help="Discount rate, e.g. 0.08 for 8%.")] = 0.05,
+    lang: LangOption = LangOpt.nl,
+    format: Annotated[CaseFormat, typer.Option("--format", "-f")] = CaseFormat.table,
+) -> None:
+    """Payback period, ROI, NPV and IRR of an initiative."""
+    lg: Lang = lang.value
+    try:
+        case = business_case(
+            investment=investment,
+            annual_benefit=annual_benefit,
+            annual_cost=annual_cost,
+            years=years,
+            discount_rate=discount_rate,
+        )
+    except BusinessCaseError as exc:
+        option = "--" + exc.field.replace("_", "-")
+        raise _fail(f"{option}: {exc.message}") from None
+    if format is CaseFormat.json:
+        typer.echo(json.dumps(case.to_dict(), indent=2))
+        return
+    typer.echo(_case_table(case, lg), nl=False)
+
+
+def _eur(x: float) -> str:
+    return f"€ {x:,.0f}".replace(",", ".")
+
+
+def _case_table(case: BusinessCase, lg: Lang) -> str:
+    def draw(c: Console) -> None:
+        table = Table(title=t("business_case", lg), show_header=False)
+        table.add_column()
+        table.add_column(justify="right")
+        table.add_row(t("investment", lg), _eur(case.investment))
+        table.add_row(t("annual_benefit", lg), _eur(case.annual_benefit))
+        table.add_row(t("annual_cost", lg), _eur(case.annual_cost))
+        table.add_row(t("years", lg), str(case.years))
+        table.add_row(t("discount_rate", lg), f"{case.discount_rate:.1%}")
+        table.add_section()
+        payback = t("not_paid_back", lg) if case.payback_years is None else f"{case.payback_years:.2f}"
+        table.add_row(t("payback_years", lg), payback)
+        table.add_row(t("roi", lg), t("none", lg) if case.roi is None else f"{case.roi:.0%}")
+        table.add_row(t("npv", lg), _eur(case.npv))
+        table.add_row(t("irr", lg), t("none", lg) if case.irr is None else f"{case.irr:.1%}")
+        c.print(table)
+
+    return _render(draw)
+
+
+def main() -> None:  # pragma: no cover - console entry point alias
+    app()
