@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/groeimodel --help
+	GROEIMODEL_DEBUG=$${GROEIMODEL_DEBUG:-true} $(BIN)/groeimodel serve --demo --host 127.0.0.1 --port 8000
 
 test: lint typecheck unit
 
@@ -24,11 +24,21 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy src
 
+# The whole suite on SQLite, then everything that touches the database again on a real PostgreSQL server.
 unit: $(STAMP)
 	$(BIN)/pytest
+	scripts/with-postgres.sh $(BIN)/pytest tests/web tests/e2e
 
 bench: $(STAMP)
 	$(BIN)/python bench/score_batch.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+
+# Rebuild the web app's message catalogues (nl, en) from the sources and compile them; needs GNU gettext.
+# Translate new entries in src/groeimodel/web/locale/nl/LC_MESSAGES/django.po, then run it again.
+I18N_ENV := GROEIMODEL_DEBUG=true GROEIMODEL_DATA_DIR=$${TMPDIR:-/tmp}/groeimodel-i18n DJANGO_SETTINGS_MODULE=groeimodel.web.settings
+.PHONY: messages
+messages: $(STAMP)
+	cd src/groeimodel/web && $(I18N_ENV) $(CURDIR)/$(BIN)/python -m django makemessages -l nl -l en --no-location --no-obsolete -e html,txt,py
+	cd src/groeimodel/web && $(I18N_ENV) $(CURDIR)/$(BIN)/python -m django compilemessages

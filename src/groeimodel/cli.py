@@ -425,3 +425,79 @@ def _case_table(case: BusinessCase, lg: Lang) -> str:
 
 def main() -> None:  # pragma: no cover - console entry point alias
     app()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# the web application
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "groeimodel.web.settings")
+    import django
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        django.setup()
+    except ImproperlyConfigured as exc:
+        raise _fail(f"configuration: {exc} (see docs/configuration.md)") from None
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    demo: Annotated[bool, typer.Option("--demo", help="On an empty database, load demo organisations.")] = False,
+    workers: Annotated[int, typer.Option(help="Gunicorn worker processes.")] = 2,
+    threads: Annotated[int, typer.Option(help="Threads per worker.")] = 4,
+) -> None:
+    """Apply migrations, optionally load demo data, and serve the web app with gunicorn."""
+    _setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from groeimodel.web.accounts.models import Organisation
+
+    call_command("migrate", interactive=False, verbosity=0)
+    url = f"http://{host}:{port}/"
+    if demo:
+        from groeimodel.web.demo import load_demo
+
+        if Organisation.objects.exists():
+            typer.echo("demo: the database already has data; the demo passwords were printed when it was loaded.")
+            typer.echo(f"      To start afresh, stop the server and remove {settings.DATA_DIR}.")
+        else:
+            for login in load_demo():
+                typer.echo(login.line())
+    typer.echo(f"groeimodel serves at {url} (log in at {url}accounts/login/)")
+    _gunicorn(host, port, workers, threads)
+
+
+def _gunicorn(host: str, port: int, workers: int, threads: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    from groeimodel.web.wsgi import application
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            for key, value in {
+                "bind": f"{host}:{port}",
+                "workers": workers,
+                "threads": threads,
+                "accesslog": "-" if os.environ.get("GROEIMODEL_ACCESS_LOG") else None,
+                "timeout": 60,
+            }.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            return application
+
+    Server().run()
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def manage(ctx: typer.Context) -> None:
+    """Django's management commands (migrate, createsuperuser, changepassword, check, ...)."""
+    _setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["groeimodel manage", *ctx.args])

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from groeimodel.web.accounts import views as accounts
+from groeimodel.web.companies import views as companies
+from groeimodel.web.scans import views as scans
+
+urlpatterns = [
+    path("", accounts.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("users/", accounts.user_list, name="user-list"),
+    path("users/<int:pk>/toggle-active/", accounts.user_toggle_active, name="user-toggle-active"),
+    path("overview/", accounts.overview, name="overview"),
+    path("companies/", companies.company_list, name="company-list"),
+    path("companies/new/", companies.company_create, name="company-create"),
+    path("companies/<int:pk>/", companies.company_detail, name="company-detail"),
+    path("companies/<int:pk>/edit/", companies.company_edit, name="company-edit"),
+    path("companies/<int:company_pk>/scans/new/", scans.scan_start, name="scan-start"),
+    path("scans/<int:pk>/", scans.scan_fill, name="scan-fill"),
+    path("scans/<int:pk>/answer/", scans.scan_answer, name="scan-answer"),
+    path("scans/<int:pk>/review/", scans.scan_review, name="scan-review"),
+    path("scans/<int:pk>/submit/", scans.scan_submit, name="scan-submit"),
+    path("scans/<int:pk>/result/", scans.scan_result, name="scan-result"),
+]

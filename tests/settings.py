@@ -1,0 +1,14 @@
+"""Settings for the test suite: the real settings in development mode, with a throwaway data directory."""
+
+import os
+import tempfile
+
+os.environ.setdefault("GROEIMODEL_DEBUG", "true")
+os.environ.setdefault("GROEIMODEL_DATA_DIR", tempfile.mkdtemp(prefix="groeimodel-test-"))
+
+from groeimodel.web.settings import *  # noqa: F403
+
+# Hashing with argon2 on every persona would dominate the run; production hashing is tested on its own.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+DEBUG = False  # templates and error pages as in production
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]

@@ -1,0 +1,114 @@
+"""The permission table (docs/permissions.md), row by row, and 404 for every id-taking URL across organisations."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import submitted_scan
+
+
+def status(client, method: str, url: str, data: dict | None = None) -> int:
+    response = client.post(url, data or {}) if method == "post" else client.get(url)
+    return response.status_code
+
+
+def id_urls(world):
+    """Every URL that takes an id, for organisation B's objects."""
+    scan = submitted_scan(world.mill)
+    from groeimodel.web.scans.services import start_scan
+
+    draft = start_scan(company=world.mill, user=None)
+    return [
+        ("get", f"/companies/{world.mill.pk}/"),
+        ("get", f"/companies/{world.mill.pk}/edit/"),
+        ("post", f"/companies/{world.mill.pk}/edit/"),
+        ("post", f"/companies/{world.mill.pk}/scans/new/"),
+        ("get", f"/scans/{draft.pk}/"),
+        ("post", f"/scans/{draft.pk}/"),
+        ("post", f"/scans/{draft.pk}/answer/"),
+        ("get", f"/scans/{draft.pk}/review/"),
+        ("post", f"/scans/{draft.pk}/submit/"),
+        ("get", f"/scans/{scan.pk}/result/"),
+        ("post", f"/users/{world.bob.pk}/toggle-active/"),
+    ]
+
+
+@pytest.mark.parametrize("persona", ["beheerder", "alice", "ondernemer", "analist"])
+def test_it_answers_404_for_every_url_of_another_organisation(world, persona):
+    client = world.client_for(getattr(world, persona))
+    for method, url in id_urls(world):
+        assert status(client, method, url, {"item": "l1.processen.1", "l1.processen.1": "3"}) == 404, (method, url)
+    world.mill.refresh_from_db()
+    assert world.mill.scans.count() == 2  # nothing was started or submitted on B's side
+    world.bob.refresh_from_db()
+    assert world.bob.is_active
+
+
+def test_a_beheerder_sees_all_companies_of_the_organisation(world):
+    page = world.client_for(world.beheerder).get("/companies/").content.decode()
+    assert all(name in page for name in ("Bakkerij Aaldering", "Garage Aarts", "Bloemist Abels"))
+    assert "Molen Bakker" not in page
+
+
+def test_an_adviseur_sees_only_the_companies_assigned_to_them(world):
+    client = world.client_for(world.alice)
+    page = client.get("/companies/").content.decode()
+    assert "Bakkerij Aaldering" in page and "Garage Aarts" in page
+    assert "Bloemist Abels" not in page
+    assert client.get(f"/companies/{world.florist.pk}/").status_code == 404
+    assert client.get(f"/companies/{world.garage.pk}/edit/").status_code == 200
+
+
+def test_an_ondernemer_sees_only_their_own_company_and_cannot_edit_it(world):
+    client = world.client_for(world.ondernemer)
+    page = client.get("/companies/").content.decode()
+    assert "Bakkerij Aaldering" in page and "Garage Aarts" not in page
+    assert client.get(f"/companies/{world.bakery.pk}/").status_code == 200
+    assert client.get(f"/companies/{world.garage.pk}/").status_code == 404
+    assert client.get(f"/companies/{world.bakery.pk}/edit/").status_code == 404
+    assert client.get("/companies/new/").status_code == 404
+
+
+def test_an_ondernemer_can_run_the_scan_of_their_own_company(world):
+    client = world.client_for(world.ondernemer)
+    response = client.post(f"/companies/{world.bakery.pk}/scans/new/")
+    assert response.status_code == 302
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_an_analist_never_sees_a_single_company_or_scan(world):
+    scan = submitted_scan(world.bakery)
+    client = world.client_for(world.analist)
+    assert client.get("/companies/").status_code == 404
+    assert client.get(f"/companies/{world.bakery.pk}/").status_code == 404
+    assert client.get(f"/scans/{scan.pk}/result/").status_code == 404
+    assert client.get("/").url == "/overview/"
+    assert client.get("/overview/").status_code == 200
+
+
+def test_only_a_beheerder_manages_users(world):
+    assert world.client_for(world.beheerder).get("/users/").status_code == 200
+    for persona in ("alice", "ondernemer", "analist"):
+        client = world.client_for(getattr(world, persona))
+        assert client.get("/users/").status_code == 404
+        assert client.post(f"/users/{world.alice.pk}/toggle-active/").status_code == 404
+
+
+def test_only_beheerder_and_analist_see_aggregates(world):
+    assert world.client_for(world.beheerder).get("/overview/").status_code == 200
+    assert world.client_for(world.alice).get("/overview/").status_code == 404
+    assert world.client_for(world.ondernemer).get("/overview/").status_code == 404
+
+
+def test_a_deactivated_user_is_logged_out_and_sees_nothing(world):
+    client = world.client_for(world.alice)
+    world.alice.is_active = False
+    world.alice.save()
+    response = client.get(f"/companies/{world.bakery.pk}/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(client, world):
+    for url in ("/companies/", f"/companies/{world.bakery.pk}/", "/users/", "/overview/"):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/"), url

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import re
+
+from groeimodel.web.accounts.models import Membership, Organisation
+from groeimodel.web.demo import load_demo
+from groeimodel.web.scans.models import Scan
+
+
+def test_the_demo_has_two_organisations_each_with_one_user_per_role_and_scored_companies(db):
+    logins = load_demo()
+    assert Organisation.objects.count() == 2
+    assert len(logins) == 8
+    for org in Organisation.objects.all():
+        roles = sorted(Membership.objects.filter(organisation=org).values_list("role", flat=True))
+        assert roles == ["adviseur", "analist", "beheerder", "ondernemer"]
+        assert org.companies.count() >= 3
+        assert Scan.objects.filter(company__organisation=org, status="submitted").count() >= 3
+        assert Scan.objects.filter(company__organisation=org, status="draft").count() == 1
+    line = logins[1].line()
+    assert re.fullmatch(r"login: adviseur noorderlicht noorderlicht-adviseur \S{12,}", line)
+
+
+def test_demo_passwords_are_random_and_work(db, client):
+    logins = load_demo()
+    assert len({login.password for login in logins}) == len(logins)
+    advisor = next(login for login in logins if login.role == "adviseur")
+    response = client.post("/accounts/login/", {"username": advisor.username, "password": advisor.password})
+    assert response.status_code == 302
