@@ -10,10 +10,11 @@ errors) is reported as PASS/FAIL; the script never fails on timing. All traffic 
 server is always stopped and the temporary directory removed.
 
 Usage: python bench/web_load.py [--seconds 30] [--users 20] [--companies 1000] [--workers 2] [--threads 4]
-                                [--think 0] [--warmup 0] [--max-requests 200000]
-`--think` is a mean pause per simulated user between requests in seconds (0: each user sends its next request as
-soon as the previous one is answered, i.e. 20 requests in flight all the time). `--warmup` runs the load for that
-many seconds before the figures start, to separate a cold start from the steady state.
+                                [--think 1] [--warmup 0] [--max-requests 200000]
+`--think` is a mean pause per simulated user between requests in seconds, drawn from 0.5-1.5 times it, as a person
+reads a page before the next click (default 1 s). `--think 0` is a saturation test instead: each user sends its
+next request as soon as the previous one is answered, i.e. 20 requests in flight all the time. `--warmup` runs the
+load for that many seconds before the figures start, to separate a cold start from the steady state.
 """
 
 from __future__ import annotations
@@ -141,7 +142,18 @@ def orchestrate(args: argparse.Namespace) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="groeimodel-bench-"))
     dropped = ("DATABASE_URL", "GROEIMODEL_ALLOWED_HOSTS", "GROEIMODEL_SECRET_KEY", "GROEIMODEL_ACCESS_LOG")
     env = {k: v for k, v in os.environ.items() if k not in dropped}
-    env.update({"GROEIMODEL_DEBUG": "true", "GROEIMODEL_DATA_DIR": str(tmp), "PYTHONUNBUFFERED": "1"})
+    # Production settings (DEBUG off), as a real deployment runs; the TLS proxy that would sit in front is left
+    # out, so the app is told not to redirect to HTTPS.
+    env.update(
+        {
+            "GROEIMODEL_DEBUG": "false",
+            "GROEIMODEL_SECRET_KEY": secrets.token_urlsafe(50),
+            "GROEIMODEL_ALLOWED_HOSTS": HOST,
+            "GROEIMODEL_NO_SSL_REDIRECT": "true",
+            "GROEIMODEL_DATA_DIR": str(tmp),
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     env.pop("DJANGO_SETTINGS_MODULE", None)
     server: subprocess.Popen[bytes] | None = None
     log = tmp / "server.log"
@@ -250,10 +262,7 @@ def seed(spec_file: Path, companies: int, users: int) -> None:
     import django
 
     django.setup()
-    from django.conf import settings
     from django.db import connection, transaction
-
-    settings.DEBUG = False  # DEBUG is on for the server (no secret key needed); here it would only log every query
 
     from groeimodel.model import DEFAULT_MODEL, load_model
     from groeimodel.web.accounts.models import Organisation
@@ -569,7 +578,7 @@ def main() -> None:
     parser.add_argument("--companies", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
-    parser.add_argument("--think", type=float, default=0.0, help="mean pause per user between requests, seconds")
+    parser.add_argument("--think", type=float, default=1.0, help="mean pause per user between requests, seconds")
     parser.add_argument("--warmup", type=float, default=0.0, help="seconds of unrecorded load before the figures start")
     parser.add_argument("--max-requests", type=int, default=200_000, help="stop after this many requests")
     # internal: the seeding and client subprocesses

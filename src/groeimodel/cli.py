@@ -473,9 +473,14 @@ def serve(
 
 
 def _gunicorn(host: str, port: int, workers: int, threads: int) -> None:
+    from django.db import connections
     from gunicorn.app.base import BaseApplication
 
     from groeimodel.web.wsgi import application
+
+    # Parse every model before the workers fork, so no request pays for it, and fork without open connections.
+    list_models()
+    connections.close_all()
 
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:

@@ -12,9 +12,9 @@ import hashlib
 import itertools
 import json
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -269,9 +269,26 @@ def list_models() -> list[Model]:
 DEFAULT_MODEL = "groeimodel"
 
 
-@cache
+_loaded: dict[str, Model] = {}
+_loading = threading.Lock()
+
+
 def load_model(ref: str = DEFAULT_MODEL) -> Model:
-    """Load a shipped model by id, or a model file by path (anything ending in .yaml/.yml or containing '/')."""
+    """Load a shipped model by id, or a model file by path (anything ending in .yaml/.yml or containing '/').
+
+    Each model is parsed once per process, also when several threads ask for it at the same time.
+    """
+    model = _loaded.get(ref)
+    if model is not None:
+        return model
+    with _loading:
+        model = _loaded.get(ref)
+        if model is None:
+            model = _loaded[ref] = _load(ref)
+    return model
+
+
+def _load(ref: str) -> Model:
     if ref.endswith((".yaml", ".yml")) or "/" in ref:
         path = Path(ref)
         try:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,8 +12,10 @@ from django.views.decorators.http import require_http_methods
 from groeimodel.model import list_models
 from groeimodel.web import access
 from groeimodel.web.companies.forms import CompanyFilterForm, CompanyForm
+from groeimodel.web.companies.models import Province, SizeClass
 from groeimodel.web.companies.services import create_company
 from groeimodel.web.i18n import current_lang
+from groeimodel.web.scans.models import Scan
 
 
 @login_required
@@ -29,8 +31,24 @@ def company_list(request: HttpRequest) -> HttpResponse:
         for field in ("sbi_section", "size_class", "province"):
             if data[field]:
                 companies = companies.filter(**{field: data[field]})
-    companies = companies.annotate(scan_count=Count("scans"), last_submitted=Max("scans__submitted_at"))
-    page = Paginator(companies.order_by("name"), 25).get_page(request.GET.get("page"))
+    page = Paginator(companies.order_by("name", "pk"), 25).get_page(request.GET.get("page"))
+    # Count scans for the companies on this page only, not for the whole (filtered) list.
+    counts = dict(
+        Scan.objects.filter(company__in=[c.pk for c in page.object_list])
+        .values_list("company")
+        .annotate(n=Count("id"))
+        .values_list("company", "n")
+    )
+    sizes, provinces = dict(SizeClass.choices), dict(Province.choices)
+    rows = [
+        {
+            "company": c,
+            "size": sizes[c.size_class],
+            "province": provinces[c.province],
+            "scans": counts.get(c.pk, 0),
+        }
+        for c in page.object_list
+    ]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -38,7 +56,9 @@ def company_list(request: HttpRequest) -> HttpResponse:
         "companies/list.html",
         {
             "page": page,
+            "rows": rows,
             "form": form,
+            "selects": [form["sbi_section"], form["size_class"], form["province"]],
             "query": query.urlencode(),
             "can_create": access.can_create_company(request.user),
         },

@@ -63,9 +63,14 @@ def save_answers(*, scan: Scan, answers: dict[str, int | None]) -> None:
     unknown = [item for item in answers if item not in model.item_index]
     if unknown:
         raise ScanError(_("Unknown statement: %(item)s") % {"item": unknown[0]})
-    for item, value in answers.items():
-        Answer.objects.update_or_create(scan=scan, item_id=item, defaults={"value": value})
-    Scan.objects.filter(pk=scan.pk).update(updated_at=timezone.now())
+    now = timezone.now()
+    Answer.objects.bulk_create(
+        [Answer(scan=scan, item_id=item, value=value, updated_at=now) for item, value in answers.items()],
+        update_conflicts=True,
+        unique_fields=["scan", "item_id"],
+        update_fields=["value", "updated_at"],
+    )
+    Scan.objects.filter(pk=scan.pk).update(updated_at=now)
 
 
 def answers_of(scan: Scan) -> dict[str, int | None]:

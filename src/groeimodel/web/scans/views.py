@@ -4,9 +4,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -215,11 +218,26 @@ def scan_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def scan_result(request: HttpRequest, pk: int) -> HttpResponse:
     scan = access.get_scan(request.user, pk)
-    if not scan.submitted or scan.result is None:
+    if not scan.submitted or scan.result is None or scan.submitted_at is None:
         return redirect("scan-fill", pk=scan.pk)
-    model = model_of(scan)
     lang = current_lang()
+    # A submitted scan's result never changes: its rendered body is cached per scan, model and language.
+    key = f"scan-result:{scan.pk}:{scan.model_hash}:{scan.submitted_at.timestamp()}:{lang}"
+    body = cache.get(key)
+    if body is None:
+        body = render_to_string("scans/_result_body.html", _result_context(scan, lang))
+        cache.set(key, body, timeout=None)
+    return render(
+        request,
+        "scans/result.html",
+        {"scan": scan, "company": scan.company, "model_name": model_of(scan).name(lang), "body": mark_safe(body)},
+    )
+
+
+def _result_context(scan: Scan, lang: Lang) -> dict[str, Any]:
+    model = model_of(scan)
     result = scan.result
+    assert result is not None
     band_names = {b.id: b.name.get(lang) for b in model.bands}
     insufficient = model.data.scoring.insufficient.get(lang)
     levels = []
@@ -260,27 +278,20 @@ def scan_result(request: HttpRequest, pk: int) -> HttpResponse:
     blocks = [b for lv in levels for b in lv["blocks"]]
     radar = radar_svg(
         [f"{b['id'].split('.')[0][1:]}. {b['name']}" for b in blocks],
-        [Series(name=str(scan.company), values=[b["score"] for b in blocks])],
+        [Series(name=_("Score"), values=[b["score"] for b in blocks])],
         threshold=model.threshold,
         title=_("Scores per building block, 0 to 100"),
     )
     next_level = model.level(result["next_level"]) if result["next_level"] else None
-    return render(
-        request,
-        "scans/result.html",
-        {
-            "scan": scan,
-            "company": scan.company,
-            "model_name": model.name(lang),
-            "position": result["position"],
-            "position_name": model.level(result["position"]).name.get(lang) if result["position"] else None,
-            "next_level": next_level,
-            "next_level_name": next_level.name.get(lang) if next_level else None,
-            "levels": list(reversed(levels)),
-            "levels_up": levels,
-            "has_reconstruction": any(lv["reconstruction"] for lv in levels),
-            "threshold": model.threshold,
-            "advice": advice,
-            "radar": radar,
-        },
-    )
+    return {
+        "position": result["position"],
+        "position_name": model.level(result["position"]).name.get(lang) if result["position"] else None,
+        "next_level": next_level,
+        "next_level_name": next_level.name.get(lang) if next_level else None,
+        "levels": list(reversed(levels)),
+        "levels_up": levels,
+        "has_reconstruction": any(lv["reconstruction"] for lv in levels),
+        "threshold": model.threshold,
+        "advice": advice,
+        "radar": radar,
+    }
