@@ -506,3 +506,157 @@ def manage(ctx: typer.Context) -> None:
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["groeimodel manage", *ctx.args])
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# classify
+
+
+class _TextByDefault(typer.core.TyperGroup):
+    """`groeimodel classify "TEXT"` and `groeimodel classify --file F` go to the hidden `text` subcommand."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["text", *args]
+        return list(super().parse_args(ctx, args))
+
+
+classify_app = typer.Typer(
+    cls=_TextByDefault,
+    help='Which level of social innovation is an initiative? `groeimodel classify "TEXT"`, --file F or --jsonl F; '
+    "`classify train` and `classify evaluate FILE.jsonl`.",
+    no_args_is_help=True,
+)
+app.add_typer(classify_app, name="classify")
+
+
+class ClassifyFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def _read_text_file(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise _fail(f"{path}: file not found") from None
+    except UnicodeDecodeError:
+        raise _fail(f"{path}: not a UTF-8 text file") from None
+
+
+@classify_app.command("text", hidden=True)
+def classify_text(
+    text: Annotated[str | None, typer.Argument(help="The description of an initiative.")] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="A text file with one description.")] = None,
+    jsonl: Annotated[Path | None, typer.Option("--jsonl", help='JSON Lines: {"id", "text"} per line.')] = None,
+    model: ModelOpt = None,
+    lang: LangOption = LangOpt.nl,
+    format: Annotated[ClassifyFormat, typer.Option("--format", "-f")] = ClassifyFormat.text,
+) -> None:
+    """Classify initiative descriptions: level 0-4, probabilities and the words that drove the decision."""
+    from groeimodel.classify import load_classifier
+    from groeimodel.classify.core import read_jsonl
+
+    given = [x for x in (text, file, jsonl) if x is not None]
+    if len(given) != 1:
+        raise _fail("give exactly one of TEXT, --file F or --jsonl F")
+    if jsonl is not None:
+        try:
+            examples = read_jsonl(jsonl, labelled=False)
+        except InputError as exc:
+            raise _fail(str(exc)) from None
+        ids: list[str | None] = [e.id for e in examples]
+        texts = [e.text for e in examples]
+        sources = [f"{jsonl}: id {e.id}" for e in examples]
+    else:
+        body = text if text is not None else _read_text_file(file)  # type: ignore[arg-type]
+        ids, texts, sources = [None], [body], [str(file) if file else "TEXT"]
+    m = _model(model)
+    lg: Lang = lang.value
+    try:
+        predictions = load_classifier().predict(texts, model=m, lang=lg)
+    except InputError as exc:
+        message = str(exc)
+        if jsonl is not None and message.startswith("text "):
+            index = int(message.split()[1].rstrip(":")) - 1
+            message = f"{sources[index]}: text{message.split(':', 1)[1]}"
+        elif message.startswith("text 1:"):
+            message = f"{sources[0]}:{message.split(':', 1)[1]}"
+        raise _fail(message) from None
+    for source, p in zip(sources, predictions, strict=True):
+        for warning in p.warnings:
+            typer.echo(f"groeimodel: warning: {source}: {warning}", err=True)
+    if format is ClassifyFormat.json:
+        lines = []
+        for id_, p in zip(ids, predictions, strict=True):
+            data = p.to_dict()
+            lines.append(json.dumps({"id": id_, **data} if id_ is not None else data, ensure_ascii=False))
+        typer.echo("\n".join(lines))
+        return
+    for id_, p in zip(ids, predictions, strict=True):
+        name = m.level(p.level).name.get(lg) if p.level else m.data.not_social_innovation.name.get(lg)
+        head = f"{id_}: " if id_ is not None else ""
+        typer.echo(f"{head}{t('level', lg)} {p.level}: {name} ({p.probabilities[p.level]:.0%})")
+        if p.key_question:
+            typer.echo(f"  {t('key_question', lg)}: {p.key_question}")
+        typer.echo(f"  {t('evidence', lg)}: {', '.join(p.evidence) or '–'}")
+        typer.echo("  " + "  ".join(f"{k}: {v:.0%}" for k, v in p.probabilities.items()))
+
+
+@classify_app.command("train")
+def classify_train(
+    corpus: Annotated[
+        Path | None, typer.Option(help="Corpus folder of .jsonl files (default: the shipped one).")
+    ] = None,
+    output: Annotated[Path | None, typer.Option(help="Where to write the artefact (default: the package's).")] = None,
+) -> None:
+    """Train the classifier on the corpus (deterministic) and write the artefact."""
+    from groeimodel.classify.core import artefact_dir, corpus_dir, read_corpus, train
+
+    try:
+        examples = read_corpus(corpus or corpus_dir())
+    except InputError as exc:
+        raise _fail(str(exc)) from None
+    clf = train(examples)
+    target = output or Path(str(artefact_dir()))
+    clf.save(target)
+    per_class = ", ".join(f"{k}: {v}" for k, v in clf.meta["corpus_per_class"].items())
+    typer.echo(f"trained on {len(examples)} examples ({per_class}); corpus sha256 {clf.meta['corpus_hash'][:12]}")
+    typer.echo(f"features: {clf.space.n_features}; artefact written to {target}")
+
+
+@classify_app.command("evaluate")
+def classify_evaluate(
+    file: Annotated[Path | None, typer.Argument(help='Labelled JSON Lines: {"id", "text", "label"} per line.')] = None,
+    cv: Annotated[int, typer.Option(help="Instead of FILE: k-fold cross-validation on the shipped corpus.")] = 0,
+    format: Annotated[ClassifyFormat, typer.Option("--format", "-f")] = ClassifyFormat.text,
+) -> None:
+    """Accuracy, macro-F1 and the confusion matrix on a labelled file (or cross-validated on the corpus)."""
+    from groeimodel.classify import load_classifier
+    from groeimodel.classify.core import cross_validate, evaluate, read_corpus, read_jsonl
+
+    if (file is None) == (cv == 0):
+        raise _fail("give a labelled FILE.jsonl or --cv K (not both)")
+    try:
+        if file is not None:
+            examples = read_jsonl(file, labelled=True)
+            predicted = [p.level for p in load_classifier().predict([e.text for e in examples])]
+            result = evaluate([e.label for e in examples], predicted)
+            what = str(file)
+        else:
+            if cv < 2:
+                raise _fail("--cv needs at least 2 folds")
+            result = cross_validate(read_corpus(), folds=cv)
+            what = f"{cv}-fold cross-validation on the shipped corpus"
+    except InputError as exc:
+        raise _fail(str(exc)) from None
+    if format is ClassifyFormat.json:
+        typer.echo(json.dumps(result.to_dict()))
+        return
+    typer.echo(f"{what}: {result.n} texts")
+    typer.echo(f"accuracy {result.accuracy:.3f}  macro-F1 {result.macro_f1:.3f}")
+    typer.echo("confusion matrix (rows: true level, columns: predicted level)")
+    typer.echo("      " + "".join(f"{k:>6}" for k in result.labels))
+    for k, row in zip(result.labels, result.confusion, strict=True):
+        typer.echo(f"{k:>6}" + "".join(f"{v:>6}" for v in row))
+    typer.echo("F1 per level: " + ", ".join(f"{k}: {v:.2f}" for k, v in result.per_class_f1.items()))

@@ -67,6 +67,7 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "none": {"nl": "geen", "en": "none"},
     "business_case": {"nl": "Businesscase", "en": "Business case"},
     "error": {"nl": "fout", "en": "error"},
+    "evidence": {"nl": "Doorslaggevend", "en": "Evidence"},
 }
 
 

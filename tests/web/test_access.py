@@ -18,6 +18,9 @@ def id_urls(world):
     from groeimodel.web.scans.services import start_scan
 
     draft = start_scan(company=world.mill, user=None)
+    from groeimodel.web.initiatives.models import Initiative
+
+    initiative = Initiative.objects.create(company=world.mill, title="Molen", description="Samen malen.", level=1)
     return [
         ("get", f"/companies/{world.mill.pk}/"),
         ("get", f"/companies/{world.mill.pk}/edit/"),
@@ -30,6 +33,11 @@ def id_urls(world):
         ("post", f"/scans/{draft.pk}/submit/"),
         ("get", f"/scans/{scan.pk}/result/"),
         ("post", f"/users/{world.bob.pk}/toggle-active/"),
+        ("get", f"/companies/{world.mill.pk}/initiatives/new/"),
+        ("post", f"/companies/{world.mill.pk}/initiatives/new/"),
+        ("get", f"/initiatives/{initiative.pk}/"),
+        ("get", f"/initiatives/{initiative.pk}/edit/"),
+        ("post", f"/initiatives/{initiative.pk}/edit/"),
     ]
 
 

@@ -92,3 +92,54 @@ def radar_svg(
         out.append("</g>")
     out.append("</svg>")
     return "\n".join(out)
+
+
+def cashflow_svg(
+    flows: Sequence[float], *, title: str = "", year_label: str = "", cumulative_label: str = "", width: int = 640
+) -> str:
+    """Bars of the yearly net cash flow (year 0 = the investment) with the cumulative position as a line."""
+    n = len(flows)
+    if n < 1:
+        raise ValueError("a cash-flow chart needs at least one year")
+    cumulative = []
+    total = 0.0
+    for f in flows:
+        total += f
+        cumulative.append(total)
+    top = max([0.0, *flows, *cumulative])
+    bottom = min([0.0, *flows, *cumulative])
+    span = (top - bottom) or 1.0
+    height, left, right, upper, lower = 300, 70, 20, 30, 40
+    plot_w, plot_h = width - left - right, height - upper - lower
+
+    def y(v: float) -> float:
+        return upper + (top - v) / span * plot_h
+
+    step = plot_w / n
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="cashflow" role="img"'
+        f' aria-labelledby="cashflow-title">',
+        f'<title id="cashflow-title">{escape(title)}</title>',
+        f'<line class="axis" x1="{left}" x2="{width - right}" y1="{y(0):.1f}" y2="{y(0):.1f}"/>',
+        f'<text class="tick" x="{left - 6}" y="{y(top) + 4:.1f}" text-anchor="end">{_money(top)}</text>',
+        f'<text class="tick" x="{left - 6}" y="{y(bottom) + 4:.1f}" text-anchor="end">{_money(bottom)}</text>',
+    ]
+    for i, f in enumerate(flows):
+        x = left + i * step + step * 0.15
+        y0, y1 = sorted((y(0), y(f)))
+        cls = "bar negative" if f < 0 else "bar"
+        out.append(
+            f'<rect class="{cls}" x="{x:.1f}" y="{y0:.1f}" width="{step * 0.7:.1f}" height="{max(y1 - y0, 0.5):.1f}">'
+            f"<title>{escape(year_label)} {i}: {_money(f)}</title></rect>"
+        )
+        out.append(f'<text class="tick" x="{x + step * 0.35:.1f}" y="{height - 18}" text-anchor="middle">{i}</text>')
+    points = " ".join(f"{left + i * step + step / 2:.1f},{y(c):.1f}" for i, c in enumerate(cumulative))
+    out.append(f'<polyline class="cumulative" points="{points}"><title>{escape(cumulative_label)}</title></polyline>')
+    middle = left + plot_w / 2
+    out.append(f'<text class="tick" x="{middle:.1f}" y="{height - 2}" text-anchor="middle">{escape(year_label)}</text>')
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def _money(value: float) -> str:
+    return f"€ {value:,.0f}".replace(",", ".")

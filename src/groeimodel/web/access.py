@@ -9,6 +9,7 @@ see companies, scans   all (org)   assigned to them       their own       none
 create a company       yes         yes (assigned to them) no              no
 edit a company         yes         assigned to them       no              no
 start, fill, submit    all (org)   assigned to them       their own       no
+register initiatives   all (org)   assigned to them       their own       no
 manage users           yes         no                     no              no
 see aggregates         yes         no                     no              yes
 =====================  ==========  =====================  ==============  ========
@@ -27,6 +28,7 @@ from django.http import Http404
 
 from groeimodel.web.accounts.models import Membership, Role
 from groeimodel.web.companies.models import Company
+from groeimodel.web.initiatives.models import Initiative
 from groeimodel.web.scans.models import Scan
 
 AnyUser: TypeAlias = AbstractBaseUser | AnonymousUser
@@ -91,4 +93,19 @@ def get_scan(user: AnyUser, pk: int) -> Scan:
     try:
         return scans_for(user).select_related("company").get(pk=pk)
     except Scan.DoesNotExist:
+        raise Http404 from None
+
+
+def can_register_initiatives(user: AnyUser) -> bool:
+    return role_of(user) in (Role.BEHEERDER, Role.ADVISEUR, Role.ONDERNEMER)
+
+
+def initiatives_for(user: AnyUser) -> QuerySet[Initiative]:
+    return Initiative.objects.filter(company__in=companies_for(user))
+
+
+def get_initiative(user: AnyUser, pk: int) -> Initiative:
+    try:
+        return initiatives_for(user).select_related("company", "decided_by").get(pk=pk)
+    except Initiative.DoesNotExist:
         raise Http404 from None

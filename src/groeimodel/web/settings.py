@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "groeimodel.web.accounts",
     "groeimodel.web.companies",
     "groeimodel.web.scans",
+    "groeimodel.web.initiatives",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from groeimodel.web.accounts import views as accounts
 from groeimodel.web.companies import views as companies
+from groeimodel.web.initiatives import views as initiatives
 from groeimodel.web.scans import views as scans
 
 urlpatterns = [
@@ -20,6 +21,10 @@ urlpatterns = [
     path("companies/<int:pk>/", companies.company_detail, name="company-detail"),
     path("companies/<int:pk>/edit/", companies.company_edit, name="company-edit"),
     path("companies/<int:company_pk>/scans/new/", scans.scan_start, name="scan-start"),
+    path("companies/<int:company_pk>/initiatives/new/", initiatives.initiative_create, name="initiative-create"),
+    path("initiatives/suggest/", initiatives.initiative_suggest, name="initiative-suggest"),
+    path("initiatives/<int:pk>/", initiatives.initiative_detail, name="initiative-detail"),
+    path("initiatives/<int:pk>/edit/", initiatives.initiative_edit, name="initiative-edit"),
     path("scans/<int:pk>/", scans.scan_fill, name="scan-fill"),
     path("scans/<int:pk>/answer/", scans.scan_answer, name="scan-answer"),
     path("scans/<int:pk>/review/", scans.scan_review, name="scan-review"),

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from groeimodel.model import list_models
+from groeimodel.model import list_models, load_model
 from groeimodel.web import access
 from groeimodel.web.companies.forms import CompanyFilterForm, CompanyForm
 from groeimodel.web.companies.models import Province, SizeClass
@@ -95,6 +95,20 @@ def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
     company = access.get_company(request.user, pk)
     scans = company.scans.order_by("-created_at")
+    lang = current_lang()
+    model = load_model("groeimodel")
+    initiatives = list(company.initiatives.order_by("-created_at"))
+    groups = [
+        {"level": lv.level, "name": lv.name.get(lang), "items": [i for i in initiatives if i.level == lv.level]}
+        for lv in reversed(model.levels)
+    ]
+    groups.append(
+        {
+            "level": 0,
+            "name": model.data.not_social_innovation.name.get(lang),
+            "items": [i for i in initiatives if i.level == 0],
+        }
+    )
     return render(
         request,
         "companies/detail.html",
@@ -102,6 +116,9 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "company": company,
             "scans": scans,
             "has_draft": any(not s.submitted for s in scans),
+            "initiative_groups": groups,
+            "has_initiatives": bool(initiatives),
+            "can_register": access.can_register_initiatives(request.user),
             "can_edit": access.role_of(request.user) in ("beheerder", "adviseur"),
             "models": [(m.id, m.name(current_lang()), m.version) for m in list_models()],
         },

@@ -227,10 +227,25 @@ def scan_result(request: HttpRequest, pk: int) -> HttpResponse:
     if body is None:
         body = render_to_string("scans/_result_body.html", _result_context(scan, lang))
         cache.set(key, body, timeout=None)
+    # Initiatives of the company that work on the blocks the advice names, or on the next level (not cached).
+    advised = [a["block"] for a in scan.result["advice"]]
+    next_level = scan.result["next_level"]
+    related = [
+        i
+        for i in scan.company.initiatives.order_by("-created_at")
+        if set(i.blocks) & set(advised) or (next_level is not None and i.level == next_level)
+    ]
     return render(
         request,
         "scans/result.html",
-        {"scan": scan, "company": scan.company, "model_name": model_of(scan).name(lang), "body": mark_safe(body)},
+        {
+            "scan": scan,
+            "company": scan.company,
+            "model_name": model_of(scan).name(lang),
+            "body": mark_safe(body),
+            "related_initiatives": related,
+            "can_register": access.can_register_initiatives(request.user),
+        },
     )
 
 
