@@ -46,6 +46,7 @@ def test_the_shipped_classifier_was_trained_on_the_shipped_corpus():
     meta = load_classifier().meta
     assert meta["corpus_hash"] == corpus_hash(CORPUS), "the corpus changed: run 'groeimodel classify train'"
     assert meta["format"] == 1 and meta["model"] == "groeimodel"
+    assert meta["version"].endswith("+" + meta["corpus_hash"][:8])
     assert sum(meta["corpus_per_class"].values()) == len(CORPUS)
 
 

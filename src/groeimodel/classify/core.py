@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from groeimodel import __version__
 from groeimodel.errors import InputError
 from groeimodel.model import Lang, Model, load_model
 
@@ -147,7 +148,10 @@ class TermWeights:
 
     def row(self, terms: list[str]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]:
         vocabulary = self.vocabulary
-        counts = {j: n for t, n in Counter(terms).items() if (j := vocabulary.get(t)) is not None}
+        return self.weigh({j: n for t, n in Counter(terms).items() if (j := vocabulary.get(t)) is not None})
+
+    def weigh(self, counts: dict[int, int]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]:
+        """Sublinear TF times IDF, L2-normalised, from counts per vocabulary index."""
         if not counts:
             return np.zeros(0, dtype=np.intp), np.zeros(0)
         idx = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
@@ -195,6 +199,7 @@ class FeatureSpace:
         self._cue_classes = sorted(self.cues)
         self.word_names = _names(self.word.vocabulary)
         self.char_names = _names(self.char.vocabulary)
+        self._word_cache: dict[str, list[int]] = {}
 
     @property
     def n_features(self) -> int:
@@ -204,9 +209,23 @@ class FeatureSpace:
         lowered = text.lower()
         return {cls: sorted(set(pattern.findall(lowered))) for cls, pattern in self._patterns}
 
+    def _char_indices(self, word: str) -> list[int]:
+        """Vocabulary indices of one word's character n-grams; words recur, so this is remembered."""
+        found = self._word_cache.get(word)
+        if found is None:
+            vocabulary = self.char.vocabulary
+            found = [j for g in char_terms(word) if (j := vocabulary.get(g)) is not None]
+            if len(self._word_cache) < 200_000:
+                self._word_cache[word] = found
+        return found
+
     def features(self, text: str) -> Features:
         w_idx, w_val = self.word.row(word_terms(text))
-        c_idx, c_val = self.char.row(char_terms(text))
+        # char_wb n-grams never cross a space, so a text's n-grams are the sum of its words'.
+        counts: Counter[int] = Counter()
+        for word in text.lower().split():
+            counts.update(self._char_indices(word))
+        c_idx, c_val = self.char.weigh(dict(counts))
         matches = self.cue_matches(text)
         cue_values = np.array([CUE_WEIGHT * math.log1p(len(matches.get(c, []))) for c in self._cue_classes])
         cue_idx = np.arange(len(self._cue_classes), dtype=np.intp) + len(self.word_names) + len(self.char_names)
@@ -501,6 +520,7 @@ def train(
 
     meta = {
         "format": ARTEFACT_FORMAT,
+        "version": f"{__version__}+{corpus_hash(ordered)[:8]}",
         "model": model.id,
         "model_version": model.version,
         "classes": list(CLASSES),
