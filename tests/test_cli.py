@@ -252,3 +252,15 @@ def test_a_wrong_business_case_names_the_option():
     fails_with(
         run("business-case", "--investment", "-5", "--annual-benefit", "100"), "--investment: must be at least 0"
     )
+
+
+def test_nan_and_a_key_given_twice_are_refused(tmp_path):
+    nan = tmp_path / "nan.json"
+    nan.write_text('{"answers": {"l1.processen.1": NaN}}')
+    fails_with(run("score", str(nan)), f"{nan}: not valid JSON: NaN is not a valid answer")
+    dotnan = tmp_path / "nan.yaml"
+    dotnan.write_text("answers:\n  l1.processen.1: .nan\n")
+    fails_with(run("score", str(dotnan)), f"{dotnan}:2: answers.l1.processen.1: answer must be a whole number 1-5")
+    twice = tmp_path / "twice.yaml"
+    twice.write_text("answers:\n  l1.processen.1: 2\n  l1.processen.1: 5\n")
+    fails_with(run("score", str(twice)), f"{twice}:3:", "appears twice")

@@ -96,3 +96,8 @@ def test_bad_input_names_the_field(field, kwargs):
         business_case(**args)
     assert info.value.field == field
     assert str(info.value).startswith(f"{field}: ")
+
+
+def test_an_investment_paid_back_exactly_in_the_last_year_is_paid_back():
+    case = business_case(investment=6999.30, annual_benefit=999.90, years=7)
+    assert case.payback_years == pytest.approx(7.0)

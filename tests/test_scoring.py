@@ -166,3 +166,30 @@ def test_combining_respondents_averages_block_scores_and_shows_spread_and_gap(ti
     assert spread.sd == pytest.approx(math.sqrt(((100 - 200 / 3) ** 2 + 2 * (50 - 200 / 3) ** 2) / 3))
     assert firm.gap["l1.b"] == 50.0  # management sees the firm 50 points more positively
     assert firm.result.position == 3  # every level averages above the threshold of 60
+
+
+def test_a_level_mean_of_exactly_sixty_is_achieved_although_floats_make_it_59_99(model):
+    # Level 2 blocks score 25, 25 and three times 250/3: the exact mean is 60, the float mean 59.999999999999986.
+    answers: dict[str, int | None] = {}
+
+    def put(block, effective):
+        for i, value in zip(block.item_indices, effective, strict=True):
+            item = model.items[i]
+            answers[item.id] = None if value is None else (6 - value if item.reverse else value)
+
+    for block in model.level_blocks(1):
+        put(block, [5, 5, 5, 5])
+    targets = [[2, 2, 2, 2], [2, 2, 2, 2], [4, 4, 5, None], [4, 4, 5, None], [4, 4, 5, None]]
+    for block, target in zip(model.level_blocks(2), targets, strict=True):
+        put(block, target)
+    result = score(model, answers)
+    assert result.levels[1].score == pytest.approx(60)
+    assert result.levels[1].achieved and result.position >= 2
+    assert result.levels[1].band == "gevorderd"
+    batch = score_batch(model, answers_matrix(model, [answers]))
+    assert batch.scan(0) == result
+
+
+def test_a_score_exactly_on_a_cut_point_belongs_to_the_lower_band(tiny):
+    assert band_of(tiny, 50.00000000000001) == "ontwikkelend"
+    assert band_of(tiny, 25 + 1e-7) == "ontwikkelend"

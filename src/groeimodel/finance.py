@@ -95,12 +95,10 @@ def payback_years(investment: float, annual_net: float, years: int) -> float | N
         return 0.0
     if annual_net <= 0:
         return None
-    cumulative = -investment
-    for year in range(1, years + 1):
-        if cumulative + annual_net >= 0:
-            return (year - 1) + (-cumulative) / annual_net
-        cumulative += annual_net
-    return None
+    # Equal yearly flows: one division, so an investment paid back exactly in the last year is not lost to the
+    # rounding of adding the flows up year by year.
+    payback = investment / annual_net
+    return payback if payback <= years * (1 + 1e-12) else None
 
 
 def business_case(

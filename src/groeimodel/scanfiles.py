@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 from openpyxl import load_workbook
@@ -72,6 +73,27 @@ def _read_text(path: str) -> str:
         raise ScanFileError(path, f"cannot read: {exc.strerror}") from None
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML that refuses a key given twice (the plain loader silently keeps the last one)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(None, None, f"key {key!r} appears twice", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _load_yaml(text: str) -> Any:
+    return yaml.load(text, Loader=_UniqueKeyLoader)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a valid answer")
+
+
 def _resolve_model(where: str, file_model: object, model_ref: str | None) -> Model:
     if file_model is not None and not isinstance(file_model, str):
         raise ScanFileError(where, f"model: must be a model id, got {file_model!r}")
@@ -86,9 +108,11 @@ def _resolve_model(where: str, file_model: object, model_ref: str | None) -> Mod
 def _read_mapping_file(path: str, model_ref: str | None) -> ScanInput:
     text = _read_text(path)
     try:
-        raw = json.loads(text) if path.lower().endswith(".json") else yaml.safe_load(text)
+        raw = json.loads(text, parse_constant=_no_constant) if path.lower().endswith(".json") else _load_yaml(text)
     except json.JSONDecodeError as exc:
         raise ScanFileError(f"{path}:{exc.lineno}", f"not valid JSON: {exc.msg}") from None
+    except ValueError as exc:  # NaN or Infinity in JSON
+        raise ScanFileError(path, f"not valid JSON: {exc}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else path

@@ -25,6 +25,10 @@ Role = Literal["management", "employee"]
 
 # A block needs at least this share of its items answered to get a score: answered * 3 >= items * 2.
 MIN_ANSWERED_NUM, MIN_ANSWERED_DEN = 2, 3
+# Scores are means of fractions such as 250/3 that floats cannot hold exactly, so a mean that is exactly 60 may
+# come out as 59.999999999999986. Comparisons with a threshold or a band's cut point allow this much slack, in
+# both paths alike; real scores differ from a cut point by far more (at least 100/(4*12*n) for n blocks).
+CUT_TOLERANCE = 1e-9
 
 
 class AnswerError(InputError):
@@ -114,7 +118,7 @@ def band_of(model: Model, score: float | None) -> str | None:
     if score is None:
         return None
     for band in model.bands:
-        if score <= band.upper:
+        if score <= band.upper + CUT_TOLERANCE:
             return band.id
     return model.bands[-1].id
 
@@ -128,7 +132,7 @@ def advise(model: Model, next_level: int | None, block_scores: Mapping[str, floa
         return ()
     blocks = model.level_blocks(next_level)
     scored = [(block_scores[b.id], b.index, b) for b in blocks if block_scores[b.id] is not None]
-    weak = sorted((s, i, b) for s, i, b in scored if s is not None and s < model.threshold)
+    weak = sorted((s, i, b) for s, i, b in scored if s is not None and s < model.threshold - CUT_TOLERANCE)
     out: list[Advice] = []
     for s, _, b in weak[: model.data.scoring.max_advice_blocks]:
         band = band_of(model, s)
@@ -175,7 +179,7 @@ def _finish(model: Model, block_scores: Sequence[float | None], answered: Sequen
                 total += s
                 count += 1
         level_score = total / count if count else None
-        achieved = below_achieved and level_score is not None and level_score >= model.threshold
+        achieved = below_achieved and level_score is not None and level_score >= model.threshold - CUT_TOLERANCE
         below_achieved = achieved
         if achieved:
             position = lv.level
@@ -210,8 +214,6 @@ def check_answer(item: str, value: object) -> Answer:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise AnswerError(item, f"answer must be a whole number 1-5 or empty (weet niet / n.v.t.), got {value!r}")
     if isinstance(value, float) and (math.isnan(value) or not value.is_integer()):
-        if math.isnan(value):
-            return None
         raise AnswerError(item, f"answer must be a whole number 1-5, got {value!r}")
     number = int(value)
     if not 1 <= number <= 5:
@@ -334,7 +336,7 @@ def _bands(model: Model, scores: npt.NDArray[np.float64]) -> npt.NDArray[np.int8
     """Band index per score (-1 for none): the number of upper cut points the score lies above."""
     idx = np.zeros(scores.shape, dtype=np.int8)
     for band in model.bands[:-1]:
-        idx += scores > band.upper  # NaN compares False and is set to -1 below
+        idx += scores > band.upper + CUT_TOLERANCE  # NaN compares False and is set to -1 below
     idx[np.isnan(scores)] = -1
     return idx
 
@@ -408,7 +410,7 @@ def score_batch(model: Model, matrix: npt.ArrayLike) -> BatchResult:
     below = np.ones(n, dtype=bool)
     with np.errstate(invalid="ignore"):
         for li in range(n_levels):
-            below = below & (level_scores[:, li] >= model.threshold)
+            below = below & (level_scores[:, li] >= model.threshold - CUT_TOLERANCE)
             achieved[:, li] = below
     position = achieved.sum(axis=1).astype(np.int8)  # achieved levels are always 1..position
 

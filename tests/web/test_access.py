@@ -120,3 +120,24 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, world):
     for url in ("/companies/", f"/companies/{world.bakery.pk}/", "/users/", "/overview/"):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/accounts/login/"), url
+
+
+def test_the_overview_hides_small_groups_and_a_total_that_would_reveal_them(world):
+    from groeimodel.web.scans.models import Scan
+
+    from .conftest import make_company
+
+    for n in range(5):
+        submitted_scan(make_company(world.org_a, f"Laag {n}"), value=1)  # position 0
+    top = make_company(world.org_a, "Top")
+    submitted_scan(top, value=5)  # position 4: a group of one
+    page = world.client_for(world.analist).get("/overview/")
+    cells = {c["position"]: c["firms"] for c in page.context["cells"]}
+    assert cells == {0: 5, 1: None, 2: None, 3: None, 4: None}
+    assert page.context["total"] is None
+    # each company counts once, with its latest wave
+    Scan.objects.filter(company=top).update(wave="T9")
+    submitted_scan(top, value=1)
+    page = world.client_for(world.analist).get("/overview/")
+    assert {c["position"]: c["firms"] for c in page.context["cells"]}[0] == 6
+    assert page.context["total"] == 6

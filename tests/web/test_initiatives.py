@@ -125,3 +125,31 @@ def test_an_analist_registers_no_initiatives(world):
     client = world.client_for(world.analist)
     assert client.get(f"/companies/{world.bakery.pk}/initiatives/new/").status_code == 404
     assert client.post("/initiatives/suggest/", {"description": LEVEL_1_TEXT}).status_code == 404
+
+
+def test_an_unrelated_edit_keeps_who_decided_the_level(world):
+    post_initiative(world.client_for(world.alice), world.bakery, level_choice="2")
+    initiative = Initiative.objects.get()
+    decided_at = initiative.decided_at
+    client = world.client_for(world.ondernemer)
+    form = client.get(f"/initiatives/{initiative.pk}/edit/").context["form"]
+    assert form.initial["level_choice"] == "2"
+    response = client.post(
+        f"/initiatives/{initiative.pk}/edit/",
+        {"title": "Magazijn (typfout hersteld)", "description": LEVEL_1_TEXT, "status": "running", "level_choice": "2"},
+    )
+    assert response.status_code == 302
+    initiative.refresh_from_db()
+    assert (initiative.level, initiative.decided_by, initiative.decided_at) == (2, world.alice, decided_at)
+    client.post(
+        f"/initiatives/{initiative.pk}/edit/",
+        {"title": "Magazijn", "description": LEVEL_1_TEXT, "status": "running", "level_choice": "3"},
+    )
+    initiative.refresh_from_db()
+    assert (initiative.level, initiative.decided_by) == (3, world.ondernemer)
+
+
+def test_business_case_errors_are_in_the_users_language(world):
+    response = post_initiative(world.client_for(world.alice), world.bakery, investment="100", annual_benefit="-5")
+    assert response.status_code == 400
+    assert response.context["form"].errors["annual_benefit"] == ["Zorg ervoor dat deze waarde minstens 0 is."]

@@ -163,3 +163,28 @@ def test_an_unknown_model_is_refused_with_a_json_error(world):
     response = world.client_for(world.alice).post(f"/companies/{world.bakery.pk}/scans/new/", {"model": "nope"})
     assert response.status_code == 400 and response.json()["field"] == "model"
     assert not Scan.objects.filter(company=world.bakery).exists()
+
+
+def test_a_scan_started_under_an_older_model_records_the_model_it_was_scored_with(world):
+    client = world.client_for(world.alice)
+    scan = start(client, world.bakery)
+    Scan.objects.filter(pk=scan.pk).update(model_version="0.9", model_hash="old")
+    for item, value in full_answers(MODEL, 4).items():
+        Answer.objects.create(scan=scan, item_id=item, value=value)
+    assert client.post(f"/scans/{scan.pk}/submit/").status_code == 302
+    scan.refresh_from_db()
+    assert (scan.model_version, scan.model_hash) == (MODEL.version, MODEL.content_hash)
+
+
+def test_an_answer_to_a_statement_the_model_no_longer_has_blocks_submission_with_a_message(world):
+    client = world.client_for(world.alice)
+    scan = start(client, world.bakery)
+    Scan.objects.filter(pk=scan.pk).update(model_hash="old")
+    for item, value in full_answers(MODEL, 4).items():
+        Answer.objects.create(scan=scan, item_id=item, value=value)
+    Answer.objects.create(scan=scan, item_id="l1.verdwenen.1", value=3)
+    response = client.post(f"/scans/{scan.pk}/submit/")
+    assert response.status_code == 400
+    assert "l1.verdwenen.1" in response.content.decode()
+    scan.refresh_from_db()
+    assert scan.status == "draft"

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -73,13 +73,14 @@ def overview(request: HttpRequest) -> HttpResponse:
     if not access.can_see_aggregates(request.user):
         raise Http404
     membership = request.user.membership  # type: ignore[union-attr]
-    scans = Scan.objects.filter(company__organisation=membership.organisation, status=Scan.Status.SUBMITTED)
-    rows = scans.values("position").annotate(firms=Count("company", distinct=True)).order_by("position")
-    total = scans.values("company").distinct().count()
-    counts = {r["position"]: r["firms"] for r in rows}
+    submitted = Scan.objects.filter(status=Scan.Status.SUBMITTED)
+    latest = submitted.filter(company=OuterRef("company")).order_by("-submitted_at", "-pk").values("pk")[:1]
+    # Each company counts once, with its latest submitted scan.
+    scans = submitted.filter(company__organisation=membership.organisation, pk=Subquery(latest))
+    counts = {r["position"]: r["firms"] for r in scans.values("position").annotate(firms=Count("company"))}
     cells = [{"position": p, "firms": counts.get(p) if counts.get(p, 0) >= K_ANONYMITY else None} for p in range(0, 5)]
-    return render(
-        request,
-        "accounts/overview.html",
-        {"cells": cells, "total": total if total >= K_ANONYMITY else None, "k": K_ANONYMITY},
-    )
+    suppressed = any(0 < counts.get(p, 0) < K_ANONYMITY for p in range(0, 5))
+    total = sum(counts.values())
+    # A total next to a hidden cell would give the hidden count away; it is shown only when nothing is hidden.
+    shown_total = total if total >= K_ANONYMITY and not suppressed else None
+    return render(request, "accounts/overview.html", {"cells": cells, "total": shown_total, "k": K_ANONYMITY})

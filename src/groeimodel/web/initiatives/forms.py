@@ -83,23 +83,30 @@ class InitiativeForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        given = [f for f in BUSINESS_CASE_FIELDS if data.get(f) is not None]
-        if given:
+        if any(data.get(f) is not None for f in BUSINESS_CASE_FIELDS):
             for required in ("investment", "annual_benefit"):
                 if data.get(required) is None and required not in self.errors:
                     self.add_error(required, _("Needed for a business case."))
-            if not self.errors:
-                try:
-                    business_case(
-                        investment=float(data["investment"]),
-                        annual_benefit=float(data["annual_benefit"]),
-                        annual_cost=float(data.get("annual_cost") or Decimal(0)),
-                        years=int(data.get("years") or 5),
-                        discount_rate=float(data.get("discount_rate") or Decimal(5)) / 100,
-                    )
-                except BusinessCaseError as exc:
-                    self.add_error(exc.field if exc.field in self.fields else None, exc.message)
         return data
+
+    def _post_clean(self) -> None:
+        # After the fields' own validators (model validation runs in super()._post_clean), the core's rules have
+        # the last word, so the web app accepts exactly what `groeimodel business-case` accepts.
+        super()._post_clean()  # type: ignore[misc]
+        data = self.cleaned_data
+        if self.errors or data.get("investment") is None or data.get("annual_benefit") is None:
+            return
+        try:
+            business_case(
+                investment=float(data["investment"]),
+                annual_benefit=float(data["annual_benefit"]),
+                annual_cost=float(data.get("annual_cost") or Decimal(0)),
+                years=int(data.get("years") or 5),
+                discount_rate=float(data.get("discount_rate") or Decimal(5)) / 100,
+            )
+        except BusinessCaseError as exc:
+            field = exc.field if exc.field in self.fields else None
+            self.add_error(field, _("This value does not fit a business case."))
 
 
 def _unit_label(unit: str) -> str:

@@ -9,7 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from groeimodel.web.companies.models import Company
 
-MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2, "null": True, "blank": True}
+MONEY: dict[str, Any] = {
+    "max_digits": 14,
+    "decimal_places": 2,
+    "null": True,
+    "blank": True,
+    "validators": [MinValueValidator(0)],
+}
 
 
 class Initiative(models.Model):

@@ -46,11 +46,13 @@ def save_initiative(
     }
     initiative.suggested_at = timezone.now()
     decided = prediction.level if level_choice == "" else int(level_choice)
-    if decided != initiative.level or instance is None or level_choice != "":
+    overridden = decided != prediction.level
+    # Who decided, and when, changes only with the decision itself, not with an edit of the title or the figures.
+    if instance is None or decided != initiative.level or overridden != initiative.level_overridden:
         initiative.decided_by = user
         initiative.decided_at = timezone.now()
     initiative.level = decided
-    initiative.level_overridden = decided != prediction.level
+    initiative.level_overridden = overridden
     initiative.indicators = {k: v for k, v in indicators.items() if v is not None}
     initiative.save()
     return initiative

@@ -98,7 +98,17 @@ def submit_scan(*, scan: Scan) -> ScanResult:
             )
             % {"count": len(missing)}
         )
-    result = score(model_of(scan), answers)
+    model = model_of(scan)
+    if model.content_hash != scan.model_hash:
+        # The model file changed while the scan was open: score with the installed one if every answer still fits.
+        gone = [item for item in answers if item not in model.item_index]
+        if gone:
+            raise ScanError(
+                _("The questionnaire has changed since this scan was started; statement %(item)s no longer exists.")
+                % {"item": gone[0]}
+            )
+        scan.model_version, scan.model_hash = model.version, model.content_hash
+    result = score(model, answers)
     scan.result = result.to_dict("nl")
     scan.position = result.position
     scan.next_level = result.next_level
