@@ -188,3 +188,28 @@ def test_an_answer_to_a_statement_the_model_no_longer_has_blocks_submission_with
     assert "l1.verdwenen.1" in response.content.decode()
     scan.refresh_from_db()
     assert scan.status == "draft"
+
+
+def test_starting_when_someone_else_just_started_returns_their_draft(world, monkeypatch):
+    from django.db.models.query import QuerySet
+
+    from groeimodel.web.scans import services
+
+    first = start(world.client_for(world.alice), world.bakery)
+    # Simulate the race: the first look for an open draft misses the other start's scan (not yet committed), so
+    # this start computes the same wave and its insert meets the unique constraint.
+    real_first = QuerySet.first
+    misses = {"left": 1}
+
+    def first_missing_once(self):
+        if misses["left"] and self.model is Scan:
+            misses["left"] -= 1
+            return None
+        return real_first(self)
+
+    monkeypatch.setattr(QuerySet, "first", first_missing_once)
+    monkeypatch.setattr(services, "next_wave", lambda company: first.wave)
+    again = services.start_scan(company=world.bakery, user=world.alice)
+    assert misses["left"] == 0
+    assert again.pk == first.pk
+    assert Scan.objects.filter(company=world.bakery).count() == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -29,21 +29,30 @@ def next_wave(company: Company) -> str:
     return f"T{max(waves) + 1}" if waves else "T0"
 
 
-@transaction.atomic
 def start_scan(*, company: Company, user: Any, model_id: str = DEFAULT_MODEL) -> Scan:
-    """A new scan in the company's next wave, or the draft that is still open."""
-    draft = company.scans.select_for_update().filter(status=Scan.Status.DRAFT).first()
-    if draft is not None:
-        return draft
+    """A new scan in the company's next wave, or the draft that is still open.
+
+    Two people starting at the same moment both get the one new scan: the second insert meets the unique
+    (company, wave) constraint and then finds the first one's draft.
+    """
     model = load_model(model_id)
-    return Scan.objects.create(
-        company=company,
-        wave=next_wave(company),
-        model_id=model.id,
-        model_version=model.version,
-        model_hash=model.content_hash,
-        created_by=user if getattr(user, "is_authenticated", False) else None,
-    )
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                draft = company.scans.select_for_update().filter(status=Scan.Status.DRAFT).first()
+                if draft is not None:
+                    return draft
+                return Scan.objects.create(
+                    company=company,
+                    wave=next_wave(company),
+                    model_id=model.id,
+                    model_version=model.version,
+                    model_hash=model.content_hash,
+                    created_by=user if getattr(user, "is_authenticated", False) else None,
+                )
+        except IntegrityError:
+            continue
+    raise ScanError(_("The scan could not be started; please try again."))
 
 
 def parse_value(raw: str) -> int | None:
