@@ -10,21 +10,38 @@ from groeimodel.reports.charts import Series, radar_svg
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def test_a_radar_has_one_axis_and_one_dot_per_label_and_marks_missing_scores():
-    svg = radar_svg(
-        ["A", "B", "Mensen en talenten goed inzetten", "D"], [Series("firm", [100, 50, None, 0])], title="T"
-    )
+def test_a_radar_has_one_axis_and_one_dot_per_scored_label():
+    svg = radar_svg(["A", "B", "Mensen en talenten goed inzetten", "D"], [Series("firm", [100, 50, 25, 0])], title="T")
     root = ET.fromstring(svg)
     assert root.find(f"{SVG}title").text == "T"
     assert len(root.findall(f".//{SVG}line")) == 4
     dots = root.findall(f".//{SVG}circle")
-    assert [d.get("class") for d in dots] == ["dot", "dot", "dot missing", "dot"]
+    assert len(dots) == 4 and len(root.findall(f".//{SVG}polygon[@class='area']")) == 1
     # the first axis points straight up: a score of 100 sits one radius above the centre
     first = dots[0]
     assert float(first.get("cx")) == pytest.approx(float(dots[3].get("cx")))
     assert float(first.get("cy")) < float(dots[3].get("cy"))
     long_label = next(t for t in root.iter(f"{SVG}text") if "Mensen" in "".join(t.itertext()))
     assert len(long_label.findall(f"{SVG}tspan")) == 2  # wrapped, not clipped
+
+
+def test_a_block_without_a_score_is_a_gap_with_a_marked_spoke_not_a_zero():
+    svg = radar_svg(["A", "B", "C", "D", "E"], [Series("firm", [80, 60, None, 40, 70])])
+    root = ET.fromstring(svg)
+    spokes = [line.get("class") for line in root.iter(f"{SVG}line")]
+    assert spokes == ["spoke", "spoke", "spoke missing", "spoke", "spoke"]
+    assert len(root.findall(f".//{SVG}circle")) == 4  # no dot for C, not even at the centre
+    assert not root.findall(f".//{SVG}polygon[@class='area']")
+    (wedge,) = root.findall(f".//{SVG}path")  # D, E, A, B are neighbours around the circle: one run
+    centre = wedge.get("d").split(" L ")[0].removeprefix("M ")
+    points = wedge.get("d").removeprefix("M ").removesuffix(" Z").split(" L ")
+    assert points[0] == centre and len(points) == 5  # the centre, then D, E, A and B; never C
+    cx, cy = (float(v) for v in centre.split(","))
+    c_axis = next(line for line in root.iter(f"{SVG}line") if line.get("class") == "spoke missing")
+    # no point of the outline lies on C's spoke
+    for x, y in (tuple(float(v) for v in p.split(",")) for p in points[1:]):
+        cross = (float(c_axis.get("x2")) - cx) * (y - cy) - (float(c_axis.get("y2")) - cy) * (x - cx)
+        assert abs(cross) > 1
 
 
 def test_labels_are_escaped():

@@ -184,7 +184,22 @@ def test_business_case_as_json_for_the_source_texts_example():
     assert data["npv"] == pytest.approx(179_635.50, abs=0.01)
     assert data["irr"] == pytest.approx(2.495, abs=0.001)
     table = run("business-case", "--investment", "20000", "--annual-benefit", "50000", "--lang", "en").stdout
-    assert "Payback period (years)" in table and "€ 20.000" in table
+    assert "Payback period (years)" in table and "€20,000" in table and "5.0%" in table
+    dutch = run("business-case", "--investment", "20000", "--annual-benefit", "50000", "--discount-rate", "8%").stdout
+    assert "€\xa020.000" in dutch and "8,0%" in dutch and "0,40" in dutch
+
+
+@pytest.mark.parametrize("rate", ["8%", "0.08", "8,0%"])
+def test_a_discount_rate_of_eight_percent_means_the_same_in_every_spelling(rate):
+    result = run("business-case", "--investment", "20000", "--annual-benefit", "50000", "--discount-rate", rate,
+                 "--format", "json")  # fmt: skip
+    assert json.loads(result.stdout)["discount_rate"] == pytest.approx(0.08)
+    assert json.loads(result.stdout)["npv"] == pytest.approx(179_635.50, abs=0.01)
+
+
+def test_a_bare_discount_rate_above_one_is_refused_with_the_percent_form_suggested():
+    result = run("business-case", "--investment", "20000", "--annual-benefit", "50000", "--discount-rate", "8")
+    fails_with(result, "--discount-rate", "800%", "8%")
 
 
 # --- bad input: a message naming file, line or row and field; exit code 2; no output --------------------------

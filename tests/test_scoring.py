@@ -61,6 +61,17 @@ def test_level_scores_average_the_scored_blocks_and_the_ladder_needs_every_lower
     assert result.next_level == 2
 
 
+def test_a_level_with_fewer_than_two_thirds_of_its_blocks_scored_has_no_score_and_stops_the_ladder(tiny):
+    # level 1 has two blocks: with only one scored (a perfect one) the level is "onvoldoende gegevens"
+    answers = {**worked_example(), "l1.b.1": None, "l1.b.2": None}
+    for result in (score(tiny, answers), score_batch(tiny, answers_matrix(tiny, [answers])).scan(0)):
+        l1, l2, _ = result.levels
+        assert result.block("l1.a").score is not None and result.block("l1.b").score is None
+        assert l1.score is None and l1.band is None and not l1.achieved
+        assert result.position == 0 and result.next_level == 1
+        assert l2.score == 37.5  # two of its three blocks scored is enough
+
+
 def test_advice_names_the_next_levels_weakest_blocks_first_then_those_without_data(tiny):
     result = score(tiny, worked_example())
     assert [(a.block, a.band) for a in result.advice] == [

@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from groeimodel import formats
 from groeimodel import questionnaire as q
 from groeimodel.errors import InputError
 from groeimodel.finance import BusinessCase, BusinessCaseError, business_case
@@ -375,19 +376,25 @@ def business_case_cmd(
     annual_benefit: Annotated[float, typer.Option(help="Yearly benefit in EUR.")],
     annual_cost: Annotated[float, typer.Option(help="Yearly cost in EUR.")] = 0.0,
     years: Annotated[int, typer.Option(help="Horizon in years.")] = 5,
-    discount_rate: Annotated[float, typer.Option(help="Discount rate, e.g. 0.08 for 8%.")] = 0.05,
+    discount_rate: Annotated[
+        str, typer.Option(help="Discount rate per year: 8% or 0.08 (a bare number above 1 is refused).")
+    ] = "5%",
     lang: LangOption = LangOpt.nl,
     format: Annotated[CaseFormat, typer.Option("--format", "-f")] = CaseFormat.table,
 ) -> None:
     """Payback period, ROI, NPV and IRR of an initiative."""
     lg: Lang = lang.value
     try:
+        rate = formats.parse_rate(discount_rate)
+    except InputError as exc:
+        raise _fail(f"--discount-rate: {exc}") from None
+    try:
         case = business_case(
             investment=investment,
             annual_benefit=annual_benefit,
             annual_cost=annual_cost,
             years=years,
-            discount_rate=discount_rate,
+            discount_rate=rate,
         )
     except BusinessCaseError as exc:
         option = "--" + exc.field.replace("_", "-")
@@ -398,26 +405,22 @@ def business_case_cmd(
     typer.echo(_case_table(case, lg), nl=False)
 
 
-def _eur(x: float) -> str:
-    return f"€ {x:,.0f}".replace(",", ".")
-
-
 def _case_table(case: BusinessCase, lg: Lang) -> str:
     def draw(c: Console) -> None:
         table = Table(title=t("business_case", lg), show_header=False)
         table.add_column()
         table.add_column(justify="right")
-        table.add_row(t("investment", lg), _eur(case.investment))
-        table.add_row(t("annual_benefit", lg), _eur(case.annual_benefit))
-        table.add_row(t("annual_cost", lg), _eur(case.annual_cost))
+        table.add_row(t("investment", lg), formats.amount(case.investment, lg))
+        table.add_row(t("annual_benefit", lg), formats.amount(case.annual_benefit, lg))
+        table.add_row(t("annual_cost", lg), formats.amount(case.annual_cost, lg))
         table.add_row(t("years", lg), str(case.years))
-        table.add_row(t("discount_rate", lg), f"{case.discount_rate:.1%}")
+        table.add_row(t("discount_rate", lg), formats.percent(case.discount_rate, lg))
         table.add_section()
-        payback = t("not_paid_back", lg) if case.payback_years is None else f"{case.payback_years:.2f}"
+        payback = t("not_paid_back", lg) if case.payback_years is None else formats.years(case.payback_years, lg, 2)
         table.add_row(t("payback_years", lg), payback)
-        table.add_row(t("roi", lg), t("none", lg) if case.roi is None else f"{case.roi:.0%}")
-        table.add_row(t("npv", lg), _eur(case.npv))
-        table.add_row(t("irr", lg), t("none", lg) if case.irr is None else f"{case.irr:.1%}")
+        table.add_row(t("roi", lg), t("none", lg) if case.roi is None else formats.percent(case.roi, lg, 0))
+        table.add_row(t("npv", lg), formats.amount(case.npv, lg))
+        table.add_row(t("irr", lg), t("none", lg) if case.irr is None else formats.percent(case.irr, lg))
         c.print(table)
 
     return _render(draw)
@@ -596,11 +599,11 @@ def classify_text(
     for id_, p in zip(ids, predictions, strict=True):
         name = m.level(p.level).name.get(lg) if p.level else m.data.not_social_innovation.name.get(lg)
         head = f"{id_}: " if id_ is not None else ""
-        typer.echo(f"{head}{t('level', lg)} {p.level}: {name} ({p.probabilities[p.level]:.0%})")
+        typer.echo(f"{head}{t('level', lg)} {p.level}: {name} ({formats.percent(p.probabilities[p.level], lg, 0)})")
         if p.key_question:
             typer.echo(f"  {t('key_question', lg)}: {p.key_question}")
         typer.echo(f"  {t('evidence', lg)}: {', '.join(p.evidence) or '–'}")
-        typer.echo("  " + "  ".join(f"{k}: {v:.0%}" for k, v in p.probabilities.items()))
+        typer.echo("  " + "  ".join(f"{k}: {formats.percent(v, lg, 0)}" for k, v in p.probabilities.items()))
 
 
 @classify_app.command("train")

@@ -24,7 +24,15 @@ Answer = int | None
 Role = Literal["management", "employee"]
 
 # A block needs at least this share of its items answered to get a score: answered * 3 >= items * 2.
+# A level needs the same share of its blocks scored to get a score: scored * 3 >= blocks * 2.
 MIN_ANSWERED_NUM, MIN_ANSWERED_DEN = 2, 3
+
+
+def enough(have: int, of: int) -> bool:
+    """Whether ``have`` out of ``of`` is at least two thirds (the contract's rule for items and for blocks)."""
+    return have * MIN_ANSWERED_DEN >= of * MIN_ANSWERED_NUM
+
+
 # Scores are means of fractions such as 250/3 that floats cannot hold exactly, so a mean that is exactly 60 may
 # come out as 59.999999999999986. Comparisons with a threshold or a band's cut point allow this much slack, in
 # both paths alike; real scores differ from a cut point by far more (at least 100/(4*12*n) for n blocks).
@@ -178,7 +186,7 @@ def _finish(model: Model, block_scores: Sequence[float | None], answered: Sequen
             if s is not None:
                 total += s
                 count += 1
-        level_score = total / count if count else None
+        level_score = total / count if count and enough(count, len(blocks)) else None
         achieved = below_achieved and level_score is not None and level_score >= model.threshold - CUT_TOLERANCE
         below_achieved = achieved
         if achieved:
@@ -245,7 +253,7 @@ def score(model: Model, answers: Mapping[str, object]) -> ScanResult:
                 values.append(6 - a if item.reverse else a)
         n = len(b.item_indices)
         answered.append(len(values))
-        if len(values) * MIN_ANSWERED_DEN >= n * MIN_ANSWERED_NUM:
+        if enough(len(values), n):
             mean = sum(values) / len(values)
             block_scores.append((mean - 1) / 4 * 100)
         else:
@@ -398,13 +406,15 @@ def score_batch(model: Model, matrix: npt.ArrayLike) -> BatchResult:
     for li, lv in enumerate(model.levels):
         total = np.zeros(n)
         count = np.zeros(n)
-        for b in model.level_blocks(lv.level):
+        level_blocks = model.level_blocks(lv.level)
+        for b in level_blocks:
             s = block_scores[:, b.index]
             has = ~np.isnan(s)
             total += np.where(has, s, 0.0)  # block order, as in the single path
             count += has
+        enough_blocks = (len(level_blocks) * MIN_ANSWERED_NUM + MIN_ANSWERED_DEN - 1) // MIN_ANSWERED_DEN
         with np.errstate(invalid="ignore", divide="ignore"):
-            level_scores[:, li] = np.where(count > 0, total / count, np.nan)
+            level_scores[:, li] = np.where((count > 0) & (count >= enough_blocks), total / count, np.nan)
 
     achieved = np.zeros((n, n_levels), dtype=bool)
     below = np.ones(n, dtype=bool)

@@ -77,3 +77,46 @@ def test_the_list_searches_by_name_and_kvk_and_filters(world):
 def test_the_company_page_shows_its_facts(world):
     page = world.client_for(world.alice).get(f"/companies/{world.bakery.pk}/").content.decode()
     assert "Bakkerij Aaldering" in page and "12345678" in page
+
+
+def test_the_list_shows_each_companys_last_scan_position_next_step_and_advisor(world, django_assert_max_num_queries):
+    from .conftest import submitted_scan
+
+    submitted_scan(world.bakery, value=4)  # all 4s: level 1 (75) achieved, and every level above it too
+    submitted_scan(world.garage, value=2)  # all 2s: 25, nothing achieved
+    client = world.client_for(world.alice)
+    with django_assert_max_num_queries(12):
+        html = client.get("/companies/").content.decode()
+    assert "4 – Maatschappelijke innovatie" in html  # the position with the level's name
+    assert "0 – nog geen niveau bereikt" in html and "1 – Bedrijfsvoering optimaliseren" in html  # the garage
+    assert html.count('class="advisors">alice') == 2
+    from groeimodel import formats
+    from groeimodel.web.scans.models import Scan
+
+    last = Scan.objects.get(company=world.bakery).submitted_at
+    assert formats.date(last.date(), "nl") in html
+
+
+def test_the_list_needs_the_same_number_of_queries_for_many_companies(world, django_assert_num_queries):
+    from .conftest import make_company, submitted_scan
+
+    client = world.client_for(world.beheerder)
+    client.get("/companies/")  # warm up the session
+    submitted_scan(world.bakery)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get("/companies/")
+    for i in range(10):
+        company = make_company(world.org_a, f"Extra {i}")
+        company.advisors.add(world.alice)
+        submitted_scan(company)
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get("/companies/")
+
+
+def test_an_ondernemer_lands_on_their_own_company(world):
+    response = world.client_for(world.ondernemer).get("/")
+    assert response.status_code == 302 and response["Location"] == f"/companies/{world.bakery.pk}/"
+    assert world.client_for(world.alice).get("/")["Location"] == "/companies/"

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from groeimodel.web.initiatives.models import Initiative
 
 from .conftest import submitted_scan
@@ -55,10 +57,44 @@ def test_the_business_case_is_computed_by_the_core_and_shown_with_a_cash_flow_ch
     )
     initiative = Initiative.objects.get(company=world.bakery)
     html = client.get(f"/initiatives/{initiative.pk}/").content.decode()
-    assert 'class="payback">0,4 jaar' in html or 'class="payback">0.4 years' in html
-    assert 'class="npv">€ 179.636' in html or 'class="npv">€ 179,636' in html
-    assert 'class="irr">250%' in html
+    assert 'class="payback">0,4 jaar' in html
+    assert 'class="npv">€\xa0179.636' in html
+    assert 'class="irr">249,5%' in html
+    assert 'class="rate">8,0% per jaar' in html and 'class="horizon">5 jaar' in html
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in html and 'class="bar negative"' in html
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get(f"/initiatives/{initiative.pk}/").content.decode()
+    assert 'class="npv">€179,636' in english and 'class="rate">8.0% a year' in english
+    assert 'class="payback">0.4 years' in english
+
+
+def test_amounts_are_typed_and_shown_in_the_languages_own_format(world):
+    client = world.client_for(world.alice)
+    response = post_initiative(
+        client, world.bakery, investment="20.000,50", annual_benefit="50.000", discount_rate="8,5"
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    initiative = Initiative.objects.get(company=world.bakery)
+    assert (initiative.investment, initiative.annual_benefit) == (Decimal("20000.50"), Decimal("50000"))
+    assert initiative.discount_rate == Decimal("8.5")
+    edit = client.get(f"/initiatives/{initiative.pk}/edit/").content.decode()
+    assert 'value="20.000,50"' in edit and 'value="50.000"' in edit and 'value="8,5"' in edit
+
+
+def test_an_amount_in_the_wrong_format_is_explained_at_the_field(world):
+    client = world.client_for(world.alice)
+    response = post_initiative(client, world.bakery, investment="20,000.50", annual_benefit="50.000")
+    assert response.status_code == 400
+    assert "20.000,50" in str(response.context["form"].errors["investment"])
+    assert not Initiative.objects.exists()
+
+
+def test_level_indicators_are_on_the_create_form_but_the_payback_period_is_not_typed_in(world):
+    client = world.client_for(world.alice)
+    html = client.get(f"/companies/{world.bakery.pk}/initiatives/new/").content.decode()
+    assert 'name="indicator_kosten_bespaard"' in html  # level 1
+    assert 'name="indicator_banen_afstand_arbeidsmarkt"' in html  # level 4
+    assert 'name="indicator_terugverdientijd"' not in html
 
 
 def test_wrong_business_case_input_is_explained_at_the_field_and_nothing_is_saved(world):
@@ -82,7 +118,7 @@ def test_indicators_of_the_level_are_recorded(world):
     client.post(
         f"/initiatives/{initiative.pk}/edit/",
         {"title": "Magazijn", "description": LEVEL_1_TEXT, "status": "done", "level_choice": "",
-         "indicator_kosten_bespaard": "30000", "indicator_werkgelegenheid": "12.5"},
+         "indicator_kosten_bespaard": "30.000", "indicator_werkgelegenheid": "12,5"},
     )  # fmt: skip
     initiative.refresh_from_db()
     assert initiative.indicators == {"kosten_bespaard": 30000.0, "werkgelegenheid": 12.5}

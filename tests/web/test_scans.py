@@ -68,6 +68,26 @@ def test_the_block_form_saves_the_block_and_moves_to_the_next(world):
     assert Answer.objects.filter(scan=scan).count() == 2
 
 
+def test_continuing_a_scan_opens_the_first_unfinished_block_and_the_review_when_all_are_done(world):
+    client = world.client_for(world.alice)
+    scan = start(client, world.bakery)
+    first, second = MODEL.blocks[0], MODEL.blocks[1]
+    for i in first.item_indices:
+        client.post(f"/scans/{scan.pk}/answer/", {"item": MODEL.items[i].id, MODEL.items[i].id: "4"})
+    client.post(f"/scans/{scan.pk}/answer/", {"item": MODEL.items[second.item_indices[0]].id,
+                                               MODEL.items[second.item_indices[0]].id: "3"})  # fmt: skip
+    page = client.get(f"/scans/{scan.pk}/")
+    assert page.status_code == 200 and page.context["block"].index == 1
+    company_page = client.get(f"/companies/{world.bakery.pk}/").content.decode()
+    assert f'href="/scans/{scan.pk}/"' in company_page
+    done = set(Answer.objects.filter(scan=scan).values_list("item_id", flat=True))
+    Answer.objects.bulk_create(
+        [Answer(scan=scan, item_id=item.id, value=3) for item in MODEL.items if item.id not in done]
+    )
+    response = client.get(f"/scans/{scan.pk}/")
+    assert response.status_code == 302 and response["Location"] == f"/scans/{scan.pk}/review/"
+
+
 def test_a_half_finished_scan_resumes_with_its_answers_after_logging_out(world):
     client = world.client_for(world.alice)
     scan = start(client, world.bakery)

@@ -73,11 +73,16 @@ def test_nl_placeholders_match_the_msgid() -> None:
 
 
 def test_en_plural_entries_are_filled() -> None:
-    """English falls back to the msgid, except that plural entries need both forms to be complete."""
+    """English falls back to the msgid, except that plural entries need both forms to be complete; no entry may
+    carry another msgid's text."""
     problems = [
         f"{e.msgid!r}: msgstr[0]/msgstr[1] should be the msgid/msgid_plural"
         for e in entries(polib.pofile(str(EN_PO)))
         if e.msgid_plural and (e.msgstr_plural.get(0), e.msgstr_plural.get(1)) != (e.msgid, e.msgid_plural)
+    ] + [
+        f"{e.msgid!r}: English is the msgid itself, but the entry says {e.msgstr!r} (a fuzzy match left behind?)"
+        for e in entries(polib.pofile(str(EN_PO)))
+        if not e.msgid_plural and e.msgstr not in ("", e.msgid)
     ]
     assert not problems, f"en catalogue {EN_PO}:\n" + "\n".join(problems)
 
@@ -166,3 +171,54 @@ def test_pages_render_in_dutch_by_default_and_in_english_on_request(world: Any) 
     assert "<h1>Companies</h1>" in html, "the company list is not in English after choosing English"
     assert "Page 1 of 1" in html
     assert "Bedrijven" not in html
+
+
+def _django_messages() -> list[str]:
+    """The messages of Django itself that our pages can show: auth forms, form fields, validators, password rules."""
+    from django import forms
+    from django.contrib.auth import forms as auth_forms
+    from django.contrib.auth import password_validation
+    from django.core import validators
+
+    from groeimodel.web.companies.forms import CompanyForm  # noqa: F401  (our forms' fields use Django's messages)
+
+    out: list[str] = []
+    for form_class in (auth_forms.AuthenticationForm, auth_forms.PasswordResetForm):
+        form = form_class()
+        out += [str(m) for m in getattr(form_class, "error_messages", {}).values()]
+        for field in form.fields.values():
+            out += [str(m) for m in field.error_messages.values()] + [str(field.label or "")]
+    for form_class in (auth_forms.PasswordChangeForm, auth_forms.SetPasswordForm):
+        form = form_class(user=None)
+        out += [str(m) for m in getattr(form_class, "error_messages", {}).values()]
+        for field in form.fields.values():
+            out += [str(m) for m in field.error_messages.values()] + [str(field.label or "")]
+    for validator in password_validation.get_default_password_validators():
+        out.append(str(validator.get_help_text()))
+        if hasattr(validator, "get_error_message"):
+            out.append(str(validator.get_error_message()))
+    for field_class in (forms.CharField, forms.DecimalField, forms.IntegerField, forms.DateField, forms.EmailField,
+                        forms.ChoiceField, forms.MultipleChoiceField, forms.BooleanField):  # fmt: skip
+        out += [str(m) for m in field_class().error_messages.values()]
+    out += [str(m) for m in forms.ModelMultipleChoiceField(queryset=None).error_messages.values()]
+    for v in (validators.MinValueValidator(0), validators.MaxValueValidator(1), validators.MaxLengthValidator(3),
+              validators.EmailValidator()):  # fmt: skip
+        out.append(str(v.message))
+    out += [str(m) for m in validators.DecimalValidator(14, 2).messages.values()]
+    return out
+
+
+@pytest.mark.django_db
+def test_djangos_own_messages_are_dutch_on_dutch_pages() -> None:
+    from django.utils import translation
+
+    with translation.override("en"):
+        english = _django_messages()
+    with translation.override("nl"):
+        dutch = _django_messages()
+    assert len(english) > 40
+    untranslated = [e for e, n in zip(english, dutch, strict=True) if e == n and e.strip()]
+    assert not untranslated, (
+        "Django messages that stay English on Dutch pages (add their msgid to web/django_messages.py, then "
+        f"{FIX}): {untranslated}"
+    )

@@ -76,6 +76,9 @@ class Indicator(Strict):
     unit: Unit
     name: Text
     description: Text | None = None
+    # Set when an initiative's business case computes this indicator (the payback period): it is then shown
+    # from the business case and never typed in.
+    business_case: Literal["payback_years"] | None = None
 
 
 class NotSocialInnovation(Strict):

@@ -34,6 +34,25 @@ def _wrap(text: str, width: int) -> list[str]:
     return lines or [""]
 
 
+def _runs(points: Sequence[tuple[float, float] | None]) -> list[list[tuple[float, float]]]:
+    """The maximal runs of consecutive present points around the circle (the last run may wrap to the first)."""
+    n = len(points)
+    start = next(i for i in range(n) if points[i] is None)  # callers pass at least one missing point
+    runs: list[list[tuple[float, float]]] = []
+    current: list[tuple[float, float]] = []
+    for k in range(1, n + 1):
+        p = points[(start + k) % n]
+        if p is None:
+            if current:
+                runs.append(current)
+            current = []
+        else:
+            current.append(p)
+    if current:
+        runs.append(current)
+    return runs
+
+
 def radar_svg(
     labels: Sequence[str],
     series: Sequence[Series],
@@ -64,9 +83,12 @@ def radar_svg(
     if threshold is not None:
         pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in (_point(cx, cy, r * threshold / 100, a) for a in angles))
         out.append(f'<polygon class="threshold" points="{pts}"/>')
-    for angle, label in zip(angles, labels, strict=True):
+    # A spoke whose block has no score in any series is marked (dashed by the stylesheet), not drawn as zero.
+    unscored = [all(s.values[i] is None for s in series) if series else False for i in range(n)]
+    for i, (angle, label) in enumerate(zip(angles, labels, strict=True)):
         x, y = _point(cx, cy, r, angle)
-        out.append(f'<line class="spoke" x1="{cx:.1f}" y1="{cy:.1f}" x2="{x:.1f}" y2="{y:.1f}"/>')
+        spoke = "spoke missing" if unscored[i] else "spoke"
+        out.append(f'<line class="{spoke}" x1="{cx:.1f}" y1="{cy:.1f}" x2="{x:.1f}" y2="{y:.1f}"/>')
         lx, ly = _point(cx, cy, r + 14, angle)
         sin = math.sin(angle)
         anchor = "middle" if abs(sin) < 0.2 else ("start" if sin > 0 else "end")
@@ -79,16 +101,20 @@ def radar_svg(
         )
         out.append(f'<text class="axis-label" x="{lx:.1f}" y="{ly + dy:.1f}" text-anchor="{anchor}">{spans}</text>')
     for s in series:
-        pts = " ".join(
-            f"{x:.1f},{y:.1f}"
-            for x, y in (_point(cx, cy, r * (v or 0) / 100, a) for a, v in zip(angles, s.values, strict=True))
-        )
         out.append(f'<g class="{escape(s.css_class)}"><title>{escape(s.name)}</title>')
-        out.append(f'<polygon class="area" points="{pts}"/>')
-        for a, v in zip(angles, s.values, strict=True):
-            x, y = _point(cx, cy, r * (v or 0) / 100, a)
-            cls = "dot" if v is not None else "dot missing"
-            out.append(f'<circle class="{cls}" cx="{x:.1f}" cy="{y:.1f}" r="4"/>')
+        points = [None if v is None else _point(cx, cy, r * v / 100, a) for a, v in zip(angles, s.values, strict=True)]
+        if all(p is not None for p in points):
+            pts = " ".join(f"{p[0]:.1f},{p[1]:.1f}" for p in points if p is not None)
+            out.append(f'<polygon class="area" points="{pts}"/>')
+        else:
+            # A block without a score is a gap: each run of scored neighbours is a wedge from the centre, and the
+            # outline is never drawn through the missing spoke.
+            for run in _runs(points):
+                outline = " L ".join(f"{x:.1f},{y:.1f}" for x, y in run)
+                out.append(f'<path class="area partial" d="M {cx:.1f},{cy:.1f} L {outline} Z"/>')
+        for p in points:
+            if p is not None:
+                out.append(f'<circle class="dot" cx="{p[0]:.1f}" cy="{p[1]:.1f}" r="4"/>')
         out.append("</g>")
     out.append("</svg>")
     return "\n".join(out)

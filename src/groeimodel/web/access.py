@@ -45,6 +45,14 @@ def role_of(user: AnyUser) -> str | None:
     return m.role if m else None
 
 
+def own_company_id(user: AnyUser) -> int | None:
+    """The one company an ondernemer sees (their landing page), or None for every other role."""
+    m = membership_of(user)
+    if m is None or m.role != Role.ONDERNEMER:
+        return None
+    return m.company_id
+
+
 def companies_for(user: AnyUser) -> QuerySet[Company]:
     """The companies whose data ``user`` may see."""
     m = membership_of(user)

@@ -104,6 +104,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "groeimodel.web.accounts.context.membership",
             ],
+            # amount, percent, number and longdate filters in every template (groeimodel.formats underneath)
+            "builtins": ["groeimodel.web.formatting"],
         },
     }
 ]

@@ -24,6 +24,9 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("overview")
     if role is None:
         return render(request, "accounts/no_membership.html", status=403)
+    own = access.own_company_id(request.user)
+    if own is not None:  # an ondernemer sees one company: land on it
+        return redirect("company-detail", pk=own)
     return redirect("company-list")
 
 

@@ -14,7 +14,7 @@ from groeimodel.web import access
 from groeimodel.web.companies.forms import CompanyFilterForm, CompanyForm
 from groeimodel.web.companies.models import Province, SizeClass
 from groeimodel.web.companies.services import create_company
-from groeimodel.web.i18n import current_lang
+from groeimodel.web.i18n import current_lang, level_label
 from groeimodel.web.scans.models import Scan
 
 
@@ -31,24 +31,42 @@ def company_list(request: HttpRequest) -> HttpResponse:
         for field in ("sbi_section", "size_class", "province"):
             if data[field]:
                 companies = companies.filter(**{field: data[field]})
-    page = Paginator(companies.order_by("name", "pk"), 25).get_page(request.GET.get("page"))
-    # Count scans for the companies on this page only, not for the whole (filtered) list.
+    page = Paginator(companies.order_by("name", "pk").prefetch_related("advisors"), 25).get_page(
+        request.GET.get("page")
+    )
+    # Scans for the companies on this page only, not for the whole (filtered) list: a count, and the latest
+    # submitted one with its ladder position and next step.
+    on_page = [c.pk for c in page.object_list]
     counts = dict(
-        Scan.objects.filter(company__in=[c.pk for c in page.object_list])
+        Scan.objects.filter(company__in=on_page)
         .values_list("company")
         .annotate(n=Count("id"))
         .values_list("company", "n")
     )
+    latest: dict[int, Scan] = {}
+    for scan in (
+        Scan.objects.filter(company__in=on_page, status=Scan.Status.SUBMITTED)
+        .only("company_id", "submitted_at", "position", "next_level", "model_id")
+        .order_by("company_id", "submitted_at")
+    ):
+        latest[scan.company_id] = scan
     sizes, provinces = dict(SizeClass.choices), dict(Province.choices)
-    rows = [
-        {
-            "company": c,
-            "size": sizes[c.size_class],
-            "province": provinces[c.province],
-            "scans": counts.get(c.pk, 0),
-        }
-        for c in page.object_list
-    ]
+    lang = current_lang()
+    rows = []
+    for c in page.object_list:
+        last = latest.get(c.pk)
+        rows.append(
+            {
+                "company": c,
+                "size": sizes[c.size_class],
+                "province": provinces[c.province],
+                "scans": counts.get(c.pk, 0),
+                "last_scan": last,
+                "position": level_label(last.model_id, last.position, lang) if last else None,
+                "next_step": level_label(last.model_id, last.next_level, lang) if last and last.next_level else None,
+                "advisors": ", ".join(a.get_full_name() or a.username for a in c.advisors.all()),
+            }
+        )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -94,8 +112,10 @@ def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
     company = access.get_company(request.user, pk)
-    scans = company.scans.order_by("-created_at")
     lang = current_lang()
+    scans = list(company.scans.order_by("-created_at"))
+    for scan in scans:
+        scan.position_label = level_label(scan.model_id, scan.position, lang) if scan.submitted else None  # type: ignore[attr-defined]
     model = load_model("groeimodel")
     initiatives = list(company.initiatives.order_by("-created_at"))
     groups = [

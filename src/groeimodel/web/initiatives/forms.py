@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groeimodel.finance import BusinessCaseError, business_case
 from groeimodel.model import Lang, Model
+from groeimodel.web.fields import LocalDecimalField
 from groeimodel.web.initiatives.models import Initiative
 
 BUSINESS_CASE_FIELDS = ["investment", "annual_benefit", "annual_cost", "years", "discount_rate"]
@@ -23,13 +24,27 @@ class InitiativeForm(forms.ModelForm):  # type: ignore[type-arg]
         label=_("Building blocks it works on"), required=False, widget=forms.CheckboxSelectMultiple
     )
 
+    # Amounts in euros, typed and shown as the language writes them (nl 20.000,50; en 20,000.50).
+    investment = LocalDecimalField(
+        label=_("one-off investment (EUR)"), required=False, max_digits=14, decimal_places=2, min_value=0, cents=True
+    )
+    annual_benefit = LocalDecimalField(
+        label=_("yearly benefit (EUR)"), required=False, max_digits=14, decimal_places=2, min_value=0, cents=True
+    )
+    annual_cost = LocalDecimalField(
+        label=_("yearly cost (EUR)"), required=False, max_digits=14, decimal_places=2, min_value=0, cents=True
+    )
+
     class Meta:
         model = Initiative
         fields = ["title", "description", "status", "start_date", "owner", *BUSINESS_CASE_FIELDS]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
-            "start_date": forms.DateInput(attrs={"type": "date"}),
+            # a date input takes ISO dates whatever the language; a localised value would be dropped by the browser
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+        field_classes = {"discount_rate": LocalDecimalField}
+
         help_texts = {
             "description": _("A few sentences: what you do, why, and what it yields. Dutch or English."),
             "discount_rate": _("For example 5 for 5% a year."),
@@ -48,18 +63,39 @@ class InitiativeForm(forms.ModelForm):  # type: ignore[type-arg]
         assert isinstance(blocks_field, forms.MultipleChoiceField)
         blocks_field.choices = [(b.id, f"{b.level}. {b.data.name.get(lang)}") for b in model.blocks]
         self.indicator_names: list[str] = []
+        # Every level's own indicators, on the create form as on the edit form (the level is often decided only
+        # when the form is saved), then the growth indicators; indicators the business case computes (the payback
+        # period) are shown from it, never typed in.
         instance: Initiative | None = kwargs.get("instance")
-        indicators = list(model.data.growth_indicators)
-        if instance is not None and instance.level:
-            indicators = list(model.level(instance.level).indicators) + indicators
-        for ind in indicators:
-            name = f"indicator_{ind.id}"
-            self.fields[name] = forms.DecimalField(
-                label=f"{ind.name.get(lang)} ({_unit_label(ind.unit)})", required=False, max_digits=14, decimal_places=2
-            )
-            if instance is not None and ind.id in instance.indicators:
-                self.initial[name] = instance.indicators[ind.id]
-            self.indicator_names.append(name)
+        self.indicator_groups: list[tuple[str, list[str], bool]] = []
+        current_level = instance.level if instance is not None else None
+        groups = [
+            (str(_("Level %(number)s: %(name)s") % {"number": lv.level, "name": lv.name.get(lang)}),
+             list(lv.indicators), lv.level == current_level)
+            for lv in model.levels
+        ]  # fmt: skip
+        groups.append((str(_("Growth (Innovatie Groei Model)")), list(model.data.growth_indicators), True))
+        for legend, indicators, is_open in groups:
+            names = []
+            for ind in indicators:
+                if ind.business_case is not None:
+                    continue
+                name = f"indicator_{ind.id}"
+                self.fields[name] = LocalDecimalField(
+                    label=f"{ind.name.get(lang)} ({_unit_label(ind.unit)})",
+                    required=False,
+                    max_digits=14,
+                    decimal_places=2,
+                )
+                if instance is not None and ind.id in instance.indicators:
+                    self.initial[name] = instance.indicators[ind.id]
+                names.append(name)
+                self.indicator_names.append(name)
+            if names:
+                has_values = instance is not None and any(
+                    n.removeprefix("indicator_") in instance.indicators for n in names
+                )
+                self.indicator_groups.append((legend, names, is_open or has_values))
         if instance is not None and instance.pk:
             self.initial["blocks"] = instance.blocks
             if instance.level_overridden and instance.level is not None:
@@ -74,6 +110,17 @@ class InitiativeForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def indicator_fields(self) -> list[Any]:
         return [self[name] for name in self.indicator_names]
+
+    def indicator_fieldsets(self) -> list[dict[str, Any]]:
+        """The indicator fields per level and for growth, for the template's fieldsets."""
+        return [
+            {
+                "legend": legend,
+                "fields": [self[n] for n in names],
+                "open": is_open or any(self[n].errors for n in names),
+            }
+            for legend, names, is_open in self.indicator_groups
+        ]
 
     def business_case_fields(self) -> list[Any]:
         return [self[name] for name in BUSINESS_CASE_FIELDS]

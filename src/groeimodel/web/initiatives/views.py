@@ -9,9 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from groeimodel import formats
 from groeimodel.classify import ClassifierError
 from groeimodel.finance import cash_flows
-from groeimodel.model import load_model
+from groeimodel.model import Lang, load_model
 from groeimodel.reports.charts import cashflow_svg
 from groeimodel.web import access
 from groeimodel.web.i18n import current_lang
@@ -89,12 +90,15 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
             flows, title=_("Cash flow per year"), year_label=_("year"), cumulative_label=_("cumulative")
         )
     level = model.level(initiative.level) if initiative.level else None
-    indicator_defs = list(model.data.growth_indicators) + (list(level.indicators) if level else [])
-    indicators = [
-        {"name": ind.name.get(lang), "value": initiative.indicators[ind.id]}
-        for ind in indicator_defs
-        if ind.id in initiative.indicators
-    ]
+    indicator_defs = [ind for lv in model.levels for ind in lv.indicators] + list(model.data.growth_indicators)
+    indicators = []
+    for ind in indicator_defs:
+        if ind.business_case is not None:
+            value = getattr(case, ind.business_case) if case is not None else None
+        else:
+            value = initiative.indicators.get(ind.id)
+        if value is not None:
+            indicators.append({"name": ind.name.get(lang), "value": _indicator_text(ind.unit, float(value), lang)})
     suggestion = initiative.suggestion or {}
     blocks = {b.id: b.data.name.get(lang) for b in model.blocks}
     return render(
@@ -115,6 +119,15 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": access.can_register_initiatives(request.user),
         },
     )
+
+
+def _indicator_text(unit: str, value: float, lang: Lang) -> str:
+    decimals = 0 if value == int(value) else 2
+    if unit in ("eur", "eur_per_year"):
+        return formats.amount(value, lang, decimals)
+    if unit == "percent":
+        return formats.number(value, lang, decimals) + "%"
+    return formats.number(value, lang, 1 if unit == "years" else decimals)
 
 
 def _level_name(model: Any, level: int | None, lang: str) -> str | None:

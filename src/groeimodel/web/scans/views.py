@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from groeimodel.model import DEFAULT_MODEL, Lang, Model, list_models
 from groeimodel.reports.charts import Series, radar_svg
 from groeimodel.web import access
-from groeimodel.web.i18n import current_lang
+from groeimodel.web.i18n import current_lang, level_label
 from groeimodel.web.scans.models import Scan
 from groeimodel.web.scans.services import (
     ScanError,
@@ -75,8 +75,15 @@ def scan_fill(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("scan-result", pk=scan.pk)
     model = model_of(scan)
     lang = current_lang()
+    chosen = request.GET.get("block", request.POST.get("block"))
+    if chosen is None:
+        # "Verder met de scan": resume at the first block that is not finished, or review when all are
+        unfinished = [b for b in _blocks_status(model, answers_of(scan), lang) if not b["complete"]]
+        if not unfinished:
+            return redirect("scan-review", pk=scan.pk)
+        chosen = str(unfinished[0]["index"])
     try:
-        index = int(request.GET.get("block", request.POST.get("block", "0")))
+        index = int(chosen)
     except ValueError:
         index = 0
     index = min(max(index, 0), len(model.blocks) - 1)
@@ -235,6 +242,8 @@ def scan_result(request: HttpRequest, pk: int) -> HttpResponse:
         for i in scan.company.initiatives.order_by("-created_at")
         if set(i.blocks) & set(advised) or (next_level is not None and i.level == next_level)
     ]
+    for initiative in related:
+        initiative.level_label = level_label(scan.model_id, initiative.level, lang) if initiative.level else None  # type: ignore[attr-defined]
     return render(
         request,
         "scans/result.html",
@@ -309,4 +318,5 @@ def _result_context(scan: Scan, lang: Lang) -> dict[str, Any]:
         "threshold": model.threshold,
         "advice": advice,
         "radar": radar,
+        "radar_gaps": [b["name"] for b in blocks if b["score"] is None],
     }
