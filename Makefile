@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit bench clean
+.PHONY: run test sysdeps lint typecheck unit bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,10 +12,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# The product as in production (DEBUG off, its own error pages, static files served, a secret key made once in
+# ./var), on this machine over plain HTTP. `make run PORT=8080` chooses the port.
+PORT ?= 8000
 run: $(STAMP)
-	GROEIMODEL_DEBUG=$${GROEIMODEL_DEBUG:-true} $(BIN)/groeimodel serve --demo --host 127.0.0.1 --port 8000
+	GROEIMODEL_LOCAL=true $(BIN)/groeimodel serve --demo --host 127.0.0.1 --port $(PORT)
 
-test: lint typecheck unit
+test: sysdeps lint typecheck unit
+
+# Chromium, PostgreSQL, gettext and poppler: installed when root with apt, otherwise the command is named.
+sysdeps:
+	scripts/system-deps.sh
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

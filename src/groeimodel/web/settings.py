@@ -6,6 +6,7 @@ GROEIMODEL_ALLOWED_HOSTS  comma-separated host names; required when DEBUG is off
 GROEIMODEL_DATA_DIR       where the SQLite database and the development key live; ./var when unset.
 DATABASE_URL              e.g. postgres://user:pass@host:5432/db; SQLite in the data directory when unset.
 GROEIMODEL_SECURE_PROXY   "true" when behind a TLS-terminating proxy that sets X-Forwarded-Proto.
+GROEIMODEL_LOCAL          "true" (what `make run` sets): production behaviour on this machine over plain HTTP.
 """
 
 from __future__ import annotations
@@ -38,24 +39,38 @@ def envlist(name: str) -> list[str]:
 
 
 DEBUG = envbool("GROEIMODEL_DEBUG")
+# Local: the product as in production (DEBUG off, its own error pages, static files from the app server), on
+# this machine over plain HTTP, with a secret key made once and kept in the data directory.
+LOCAL = envbool("GROEIMODEL_LOCAL")
 DATA_DIR = Path(os.environ.get("GROEIMODEL_DATA_DIR") or "var").resolve()
 
 _INSECURE_PREFIX = "django-insecure"
+
+
+def _kept_key(name: str, prefix: str = "") -> str:
+    """A random key made on first use and kept (0600) in the data directory, so sessions survive a restart."""
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = DATA_DIR / name
+    if not key_file.exists():
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(prefix + secrets.token_urlsafe(64))
+    return key_file.read_text().strip()
+
+
 SECRET_KEY = os.environ.get("GROEIMODEL_SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
+    if LOCAL:
+        SECRET_KEY = _kept_key("secret-key")
+    elif DEBUG:
+        SECRET_KEY = _kept_key("dev-secret-key", f"{_INSECURE_PREFIX}-")
+    else:
         raise ImproperlyConfigured("GROEIMODEL_SECRET_KEY must be set when GROEIMODEL_DEBUG is off")
-    # Development: keep one random key in the data directory so sessions survive a restart.
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
-    key_file = DATA_DIR / "dev-secret-key"
-    if not key_file.exists():
-        key_file.write_text(f"{_INSECURE_PREFIX}-{secrets.token_urlsafe(50)}")
-    SECRET_KEY = key_file.read_text().strip()
 elif not DEBUG and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith(_INSECURE_PREFIX)):
     raise ImproperlyConfigured("GROEIMODEL_SECRET_KEY must be a random string of at least 50 characters")
 
 ALLOWED_HOSTS = envlist("GROEIMODEL_ALLOWED_HOSTS")
-if DEBUG and not ALLOWED_HOSTS:
+if (DEBUG or LOCAL) and not ALLOWED_HOSTS:
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("GROEIMODEL_ALLOWED_HOSTS must be set when GROEIMODEL_DEBUG is off")
@@ -190,12 +205,13 @@ WHITENOISE_AUTOREFRESH = DEBUG
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
-SECURE_SSL_REDIRECT = not DEBUG and not envbool("GROEIMODEL_NO_SSL_REDIRECT")
-SECURE_HSTS_SECONDS = 0 if DEBUG else 31536000
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
+_HTTPS = not DEBUG and not LOCAL  # local runs speak plain HTTP to this machine only
+SESSION_COOKIE_SECURE = _HTTPS
+CSRF_COOKIE_SECURE = _HTTPS
+SECURE_SSL_REDIRECT = _HTTPS and not envbool("GROEIMODEL_NO_SSL_REDIRECT")
+SECURE_HSTS_SECONDS = 31536000 if _HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _HTTPS
+SECURE_HSTS_PRELOAD = _HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
