@@ -178,3 +178,26 @@ def test_broken_yaml_names_the_line():
 def test_an_unknown_model_id_lists_the_shipped_models():
     with pytest.raises(ModelError, match=r"unknown model 'nope'; shipped models: groeimodel, mkb-2011"):
         load_model("nope")
+
+
+# Each band's advice is read on its own (a firm sees only the text of its own band), so no text may lean on a
+# phrase that only another band's text, or the source blog, introduces.
+LEANING_ON_ANOTHER_TEXT = [
+    "die ene zin", "that one sentence", "de ideeënsessies", "the idea sessions", "het bureau dat van 6 naar 8",
+    "the firm that went from 6 to 8", "de jaarlijkse herziening", "the yearly review", "deze bijdrage",
+    "this contribution", "de nieuwe beslisstructuur", "the new decision structure",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("ref", ["groeimodel", "mkb-2011"])
+def test_every_advice_text_stands_on_its_own_for_its_band(ref):
+    model = load_model(ref)
+    problems = []
+    for block in model.blocks:
+        for band, text in block.data.advice.items():
+            for lang in ("nl", "en"):
+                words = text.get(lang).lower()
+                problems += [f"{block.id} {band} {lang}: {p!r}" for p in LEANING_ON_ANOTHER_TEXT if p in words]
+    assert not problems, problems
+    texts = [b.data.advice[band].get("nl") for b in model.blocks for band in b.data.advice]
+    assert len(texts) == len(set(texts)), "two advice texts are the same"

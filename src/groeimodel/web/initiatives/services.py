@@ -34,19 +34,26 @@ def save_initiative(
     """Create or update an initiative. The classifier's suggestion for the description is stored; the level is
     the suggestion when ``level_choice`` is empty (confirmed) or the chosen level (overridden), with who and when."""
     initiative = instance or Initiative(company=company, created_by=user)
+    described_before = initiative.description if instance is not None else None
     for key, value in data.items():
         setattr(initiative, key, value)
-    prediction = suggest(initiative.description)
-    classifier = load_classifier()
-    initiative.suggested_level = prediction.level
-    initiative.suggestion = {
-        "probabilities": {str(k): v for k, v in prediction.probabilities.items()},
-        "evidence": prediction.evidence,
-        "corpus_hash": classifier.meta["corpus_hash"],
-    }
-    initiative.suggested_at = timezone.now()
-    decided = prediction.level if level_choice == "" else int(level_choice)
-    overridden = decided != prediction.level
+    # The suggestion belongs to the description: it is made again only when the description changed.
+    if (
+        initiative.suggestion is None
+        or initiative.suggested_level is None
+        or initiative.description != described_before
+    ):
+        prediction = suggest(initiative.description)
+        initiative.suggested_level = prediction.level
+        initiative.suggestion = {
+            "probabilities": {str(k): v for k, v in prediction.probabilities.items()},
+            "evidence": prediction.evidence,
+            "corpus_hash": load_classifier().meta["corpus_hash"],
+        }
+        initiative.suggested_at = timezone.now()
+    suggested = initiative.suggested_level
+    decided = suggested if level_choice == "" else int(level_choice)
+    overridden = decided != suggested
     # Who decided, and when, changes only with the decision itself, not with an edit of the title or the figures.
     if instance is None or decided != initiative.level or overridden != initiative.level_overridden:
         initiative.decided_by = user
