@@ -56,3 +56,12 @@ def test_a_radar_needs_three_axes():
 
 def test_the_threshold_ring_is_drawn_when_given():
     assert re.search(r'class="threshold"', radar_svg(["a", "b", "c"], [], threshold=60))
+
+
+def test_the_cash_flow_chart_writes_amounts_in_the_readers_language():
+    from groeimodel.reports.charts import cashflow_svg
+
+    dutch = cashflow_svg([-20000, 50000, 50000], lang="nl")
+    english = cashflow_svg([-20000, 50000, 50000], lang="en")
+    assert "€\xa080.000" in dutch and "€\xa0-20.000" in dutch
+    assert "€80,000" in english and "-€20,000" in english

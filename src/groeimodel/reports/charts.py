@@ -11,6 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from groeimodel import formats
+from groeimodel.model.schema import Lang
+
 
 @dataclass(frozen=True)
 class Series:
@@ -121,7 +124,13 @@ def radar_svg(
 
 
 def cashflow_svg(
-    flows: Sequence[float], *, title: str = "", year_label: str = "", cumulative_label: str = "", width: int = 640
+    flows: Sequence[float],
+    *,
+    title: str = "",
+    year_label: str = "",
+    cumulative_label: str = "",
+    width: int = 640,
+    lang: Lang = "nl",
 ) -> str:
     """Bars of the yearly net cash flow (year 0 = the investment) with the cumulative position as a line."""
     n = len(flows)
@@ -147,8 +156,8 @@ def cashflow_svg(
         f' aria-labelledby="cashflow-title">',
         f'<title id="cashflow-title">{escape(title)}</title>',
         f'<line class="axis" x1="{left}" x2="{width - right}" y1="{y(0):.1f}" y2="{y(0):.1f}"/>',
-        f'<text class="tick" x="{left - 6}" y="{y(top) + 4:.1f}" text-anchor="end">{_money(top)}</text>',
-        f'<text class="tick" x="{left - 6}" y="{y(bottom) + 4:.1f}" text-anchor="end">{_money(bottom)}</text>',
+        f'<text class="tick" x="{left - 6}" y="{y(top) + 4:.1f}" text-anchor="end">{_money(top, lang)}</text>',
+        f'<text class="tick" x="{left - 6}" y="{y(bottom) + 4:.1f}" text-anchor="end">{_money(bottom, lang)}</text>',
     ]
     for i, f in enumerate(flows):
         x = left + i * step + step * 0.15
@@ -156,7 +165,7 @@ def cashflow_svg(
         cls = "bar negative" if f < 0 else "bar"
         out.append(
             f'<rect class="{cls}" x="{x:.1f}" y="{y0:.1f}" width="{step * 0.7:.1f}" height="{max(y1 - y0, 0.5):.1f}">'
-            f"<title>{escape(year_label)} {i}: {_money(f)}</title></rect>"
+            f"<title>{escape(year_label)} {i}: {_money(f, lang)}</title></rect>"
         )
         out.append(f'<text class="tick" x="{x + step * 0.35:.1f}" y="{height - 18}" text-anchor="middle">{i}</text>')
     points = " ".join(f"{left + i * step + step / 2:.1f},{y(c):.1f}" for i, c in enumerate(cumulative))
@@ -167,5 +176,5 @@ def cashflow_svg(
     return "\n".join(out)
 
 
-def _money(value: float) -> str:
-    return f"€ {value:,.0f}".replace(",", ".")
+def _money(value: float, lang: Lang) -> str:
+    return escape(formats.amount(value, lang))

@@ -87,7 +87,7 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if case is not None:
         flows = cash_flows(case.investment, case.annual_benefit - case.annual_cost, case.years)
         chart = cashflow_svg(
-            flows, title=_("Cash flow per year"), year_label=_("year"), cumulative_label=_("cumulative")
+            flows, title=_("Cash flow per year"), year_label=_("year"), cumulative_label=_("cumulative"), lang=lang
         )
     level = model.level(initiative.level) if initiative.level else None
     indicator_defs = [ind for lv in model.levels for ind in lv.indicators] + list(model.data.growth_indicators)
