@@ -98,6 +98,12 @@ class Item(Strict):
     id: NonEmpty
     text: Text
     reverse: bool = False
+    # The same statement as an employee reads it ("In ons bedrijf ..." rather than "Wij als directie ..."), for the
+    # employees' questionnaire; the plain text when absent.
+    employee_text: Text | None = None
+
+    def text_for(self, respondent: str) -> Text:
+        return self.employee_text if respondent == "employee" and self.employee_text is not None else self.text
 
 
 class Block(Strict):
