@@ -30,8 +30,8 @@ def fails_with(result, *fragments: str) -> None:
 def test_model_list_names_both_shipped_models():
     result = run("model", "list")
     assert result.exit_code == 0
-    assert result.stdout.startswith("groeimodel\t1.0.0\t4 levels")
-    assert "mkb-2011\t1.0.0\t3 levels" in result.stdout
+    assert result.stdout.startswith("groeimodel\t1.1.0\t4 levels")
+    assert "mkb-2011\t1.1.0\t3 levels" in result.stdout
 
 
 def test_model_show_prints_the_ladder_in_english_and_the_whole_model_as_json():

@@ -10,7 +10,13 @@ import yaml
 from groeimodel.model import ModelError, list_models, load_model, parse_model
 
 TINY = Path(__file__).parent / "data" / "tiny.yaml"
-SHIPPED = sorted(p for p in (resources.files("groeimodel.model") / "data").iterdir() if p.name.endswith(".yaml"))
+SHIPPED = sorted(
+    p
+    for folder in (resources.files("groeimodel.model") / "data").iterdir()
+    if folder.is_dir()
+    for p in folder.iterdir()
+    if p.name.endswith(".yaml")
+)
 
 
 def test_two_models_ship_the_four_level_groeimodel_and_the_strict_three_level_mkb_2011():
@@ -201,3 +207,22 @@ def test_every_advice_text_stands_on_its_own_for_its_band(ref):
     assert not problems, problems
     texts = [b.data.advice[band].get("nl") for b in model.blocks for band in b.data.advice]
     assert len(texts) == len(set(texts)), "two advice texts are the same"
+
+
+def test_every_version_that_scans_were_made_with_stays_loadable():
+    from groeimodel.model import model_versions
+
+    assert model_versions("groeimodel") == ["1.0.0", "1.1.0"]
+    old, new = load_model("groeimodel", "1.0.0"), load_model("groeimodel")
+    assert (old.version, new.version) == ("1.0.0", "1.1.0")
+    assert load_model("groeimodel@1.0.0") is old
+    assert old.content_hash != new.content_hash
+    # 1.0.0's advice still has the text that scans of that version were shown; 1.1.0 stands on its own
+    identity = "l3.identiteit"
+    assert "die ene zin" in old.blocks[old.block_index[identity]].data.advice["ontwikkelend"].nl
+    assert "die ene zin" not in new.blocks[new.block_index[identity]].data.advice["ontwikkelend"].nl
+
+
+def test_an_unknown_version_names_the_shipped_ones():
+    with pytest.raises(ModelError, match=re.escape("has no version '9.9.9'; shipped: 1.0.0, 1.1.0")):
+        load_model("groeimodel", "9.9.9")

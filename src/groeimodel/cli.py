@@ -22,6 +22,7 @@ from groeimodel import questionnaire as q
 from groeimodel.errors import InputError
 from groeimodel.finance import BusinessCase, BusinessCaseError, business_case
 from groeimodel.model import Lang, Model, list_models, load_model
+from groeimodel.reports.view import build_view
 from groeimodel.scanfiles import ScanInput, read_scans
 from groeimodel.scoring import ScanResult, answers_matrix, score_batch
 from groeimodel.texts import t
@@ -285,50 +286,38 @@ def _score_table(scans: list[ScanInput], results: list[ScanResult], lg: Lang) ->
             return
         s, r = scans[0], results[0]
         m = s.model
-        bands = {b.id: b.name.get(lg) for b in m.bands}
-        c.print(f"[bold]{s.id}[/bold] – {m.name(lg)} ({m.id} {m.version})")
-        pos = f"{r.position}" if r.position else f"0 ({t('position_none', lg)})"
+        view = build_view(m, r, lg)
+        c.print(f"[bold]{s.id}[/bold] – {view.model_name} ({view.model_id} {view.model_version})")
+        pos = f"{view.position} – {view.position_name}" if view.position else f"0 ({t('position_none', lg)})"
         c.print(f"{t('position', lg)}: [bold]{pos}[/bold]")
-        if r.next_level is None:
+        if view.next_level is None:
             c.print(t("top_reached", lg))
         else:
-            c.print(f"{t('next_step', lg)}: {t('level', lg)} {r.next_level} – {m.level(r.next_level).name.get(lg)}")
+            c.print(f"{t('next_step', lg)}: {t('level', lg)} {view.next_level} – {view.next_level_name}")
         c.print()
-        ladder = Table(title=f"{t('levels', lg)} ({t('threshold', lg)} {m.threshold:g})")
+        ladder = Table(title=f"{t('levels', lg)} ({t('threshold', lg)} {view.threshold:g})")
         ladder.add_column(t("level", lg))
         ladder.add_column(t("score", lg), justify="right")
         ladder.add_column(t("band", lg))
         ladder.add_column(t("achieved", lg), justify="center")
-        for lv in reversed(r.levels):
-            marker = "▶ " if lv.level == r.position else "  "
-            name = m.level(lv.level).name.get(lg)
+        for lv in view.levels_top_down:
+            marker = "▶ " if lv.is_position else "  "
             bar = "█" * round((lv.score or 0) / 10)
-            ladder.add_row(
-                f"{marker}{lv.level} {name}",
-                f"{_num(lv.score)} {bar}",
-                bands.get(lv.band or "", m.data.scoring.insufficient.get(lg)),
-                "✓" if lv.achieved else "",
-            )
+            ladder.add_row(f"{marker}{lv.level} {lv.name}", f"{_num(lv.score)} {bar}", lv.band_name,
+                           "✓" if lv.achieved else "")  # fmt: skip
         c.print(ladder)
         blocks = Table(title=t("blocks", lg))
         blocks.add_column(t("block", lg))
         blocks.add_column(t("score", lg), justify="right")
         blocks.add_column(t("band", lg))
         blocks.add_column(t("answered", lg), justify="right")
-        for lv in r.levels:
-            for b in lv.blocks:
-                blocks.add_row(
-                    f"{b.id} {m.blocks[m.block_index[b.id]].data.name.get(lg)}",
-                    _num(b.score),
-                    bands.get(b.band or "", m.data.scoring.insufficient.get(lg)),
-                    f"{b.answered}/{b.items}",
-                )
+        for b in view.blocks:
+            blocks.add_row(f"{b.id} {b.name}", _num(b.score), b.band_name, f"{b.answered}/{b.items}")
         c.print(blocks)
-        if r.advice:
+        if view.advice:
             c.print(f"\n[bold]{t('advice', lg)}[/bold]")
-            for a in r.advice:
-                name = m.blocks[m.block_index[a.block]].data.name.get(lg)
-                c.print(f"• [bold]{name}[/bold] ({_num(a.score)}): {a.text.get(lg)}")
+            for a in view.advice:
+                c.print(f"• [bold]{a.block_name}[/bold] ({_num(a.score)}): {a.text}")
 
     return _render(draw)
 

@@ -91,6 +91,44 @@ class ScanResult:
                     return b
         raise KeyError(block_id)
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], model: Model) -> ScanResult:
+        """A stored result (the shape of :meth:`to_dict`) as a typed result again. ``model`` is the model version
+        it was scored with; it gives the advice texts in every language (the stored text is in one)."""
+        levels = tuple(
+            LevelScore(
+                level=int(lv["level"]),
+                score=lv["score"],
+                band=lv["band"],
+                achieved=bool(lv["achieved"]),
+                blocks=tuple(
+                    BlockScore(
+                        id=b["id"],
+                        level=int(lv["level"]),
+                        score=b["score"],
+                        band=b["band"],
+                        answered=int(b["answered"]),
+                        items=int(b["items"]),
+                    )
+                    for b in lv["blocks"]
+                ),
+            )
+            for lv in data["levels"]
+        )
+        advice = []
+        for a in data["advice"]:
+            block = model.blocks[model.block_index[a["block"]]]
+            text = block.data.advice[a["band"]] if a["band"] else model.data.scoring.insufficient_advice
+            advice.append(Advice(level=int(a["level"]), block=a["block"], score=a["score"], band=a["band"], text=text))
+        return cls(
+            model_id=data["model"]["id"],
+            model_version=data["model"]["version"],
+            levels=levels,
+            position=int(data["position"]),
+            next_level=data["next_level"],
+            advice=tuple(advice),
+        )
+
     def to_dict(self, lang: Lang = "nl") -> dict[str, Any]:
         """The JSON shape of a scored scan (documented in the README)."""
         return {

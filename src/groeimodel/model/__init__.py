@@ -8,7 +8,9 @@ from groeimodel.model.loader import (
     Problem,
     list_models,
     load_model,
+    model_versions,
     parse_model,
+    shipped_model_ids,
 )
 from groeimodel.model.schema import LANGUAGES, Lang
 
@@ -22,5 +24,7 @@ __all__ = [
     "Problem",
     "list_models",
     "load_model",
+    "model_versions",
     "parse_model",
+    "shipped_model_ids",
 ]

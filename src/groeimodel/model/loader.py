@@ -260,35 +260,57 @@ def _data_dir() -> Any:
     return resources.files("groeimodel.model") / "data"
 
 
-def list_models() -> list[Model]:
-    """The models that ship with the package, by id."""
-    names = sorted(p.name for p in _data_dir().iterdir() if p.name.endswith(".yaml"))
-    return [load_model(name.removesuffix(".yaml")) for name in names]
-
-
 DEFAULT_MODEL = "groeimodel"
+_VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 
 
-_loaded: dict[str, Model] = {}
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in version.split("."))
+
+
+def shipped_model_ids() -> list[str]:
+    """The ids of the models that ship with the package (one folder each in model/data/)."""
+    return sorted(p.name for p in _data_dir().iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
+
+
+def model_versions(model_id: str) -> list[str]:
+    """The shipped versions of a model, oldest first. Every version that scans were made with stays loadable."""
+    folder = _data_dir() / model_id
+    if not folder.is_dir():
+        return []
+    versions = [p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml")]
+    return sorted((v for v in versions if _VERSION.match(v)), key=_version_key)
+
+
+def list_models() -> list[Model]:
+    """The current (newest) version of every model that ships with the package, by id."""
+    return [load_model(model_id) for model_id in shipped_model_ids()]
+
+
+_loaded: dict[tuple[str, str | None], Model] = {}
 _loading = threading.Lock()
 
 
-def load_model(ref: str = DEFAULT_MODEL) -> Model:
-    """Load a shipped model by id, or a model file by path (anything ending in .yaml/.yml or containing '/').
+def load_model(ref: str = DEFAULT_MODEL, version: str | None = None) -> Model:
+    """Load a shipped model by id (its newest version, or ``version``), or a model file by path (anything ending
+    in .yaml/.yml or containing '/'). ``"groeimodel@1.0.0"`` names a version too.
 
     Each model is parsed once per process, also when several threads ask for it at the same time.
     """
-    model = _loaded.get(ref)
+    if version is None and "@" in ref and not ref.endswith((".yaml", ".yml")):
+        ref, version = ref.split("@", 1)
+    key = (ref, version)
+    model = _loaded.get(key)
     if model is not None:
         return model
     with _loading:
-        model = _loaded.get(ref)
+        model = _loaded.get(key)
         if model is None:
-            model = _loaded[ref] = _load(ref)
+            model = _loaded[key] = _load(ref, version)
     return model
 
 
-def _load(ref: str) -> Model:
+def _load(ref: str, version: str | None) -> Model:
     if ref.endswith((".yaml", ".yml")) or "/" in ref:
         path = Path(ref)
         try:
@@ -296,10 +318,18 @@ def _load(ref: str) -> Model:
         except OSError as exc:
             raise ModelError([Problem(ref, None, (), f"cannot read model file: {exc.strerror}")]) from None
         return parse_model(text, source=ref)
-    resource = _data_dir() / f"{ref}.yaml"
-    if not resource.is_file():
-        known = ", ".join(
-            sorted(p.name.removesuffix(".yaml") for p in _data_dir().iterdir() if p.name.endswith(".yaml"))
-        )
+    versions = model_versions(ref)
+    if not versions:
+        known = ", ".join(shipped_model_ids())
         raise ModelError([Problem(ref, None, (), f"unknown model {ref!r}; shipped models: {known}")])
-    return parse_model(resource.read_text(encoding="utf-8"), source=f"{ref}.yaml")
+    if version is None:
+        version = versions[-1]
+    elif version not in versions:
+        raise ModelError(
+            [Problem(ref, None, (), f"model {ref!r} has no version {version!r}; shipped: {', '.join(versions)}")]
+        )
+    source = f"{ref}/{version}.yaml"
+    model = parse_model((_data_dir() / ref / f"{version}.yaml").read_text(encoding="utf-8"), source=source)
+    if (model.id, model.version) != (ref, version):
+        raise ModelError([Problem(source, None, ("id",), f"the file says {model.id} {model.version}")])
+    return model
