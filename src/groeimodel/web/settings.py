@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "groeimodel.web.companies",
     "groeimodel.web.scans",
     "groeimodel.web.initiatives",
+    "groeimodel.web.audit",
 ]
 
 MIDDLEWARE = [
