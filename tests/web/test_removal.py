@@ -162,3 +162,22 @@ def test_an_adviseur_deletes_an_initiative_after_confirming(world):
     assert response.status_code == 302 and response["Location"] == f"/companies/{world.garage.pk}/"
     assert not Initiative.objects.filter(pk=initiative.pk).exists()
     assert audit("initiative", initiative.pk) == [("alice", "delete", "Werkplaats")]
+
+
+def test_the_archive_page_needs_the_same_number_of_queries_for_one_or_many_companies(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    beheerder = world.client_for(world.beheerder)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert beheerder.get("/companies/archived/").status_code == 200
+        return len(ctx.captured_queries)
+
+    beheerder.post(f"/companies/{world.garage.pk}/archive/")
+    one = queries()
+    for n in range(4):
+        beheerder.post(f"/companies/{make_company(world.org_a, f'Extra {n}').pk}/archive/")
+    assert len(beheerder.get("/companies/archived/").context["companies"]) == 5
+    assert queries() == one
