@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.core import mail
+
+from groeimodel.web.audit.models import AuditRecord
+from groeimodel.web.companies.models import Company
 
 from .conftest import submitted_scan
 
@@ -21,6 +25,11 @@ def id_urls(world):
     from groeimodel.web.initiatives.models import Initiative
 
     initiative = Initiative.objects.create(company=world.mill, title="Molen", description="Samen malen.", level=1)
+    from django.utils import timezone
+
+    from .conftest import make_company
+
+    archived = make_company(world.org_b, "Gearchiveerde Molen", archived_at=timezone.now())
     return [
         ("get", f"/companies/{world.mill.pk}/"),
         ("get", f"/companies/{world.mill.pk}/edit/"),
@@ -38,18 +47,38 @@ def id_urls(world):
         ("get", f"/initiatives/{initiative.pk}/"),
         ("get", f"/initiatives/{initiative.pk}/edit/"),
         ("post", f"/initiatives/{initiative.pk}/edit/"),
+        ("get", f"/initiatives/{initiative.pk}/delete/"),
+        ("post", f"/initiatives/{initiative.pk}/delete/"),
+        ("get", f"/scans/{draft.pk}/delete/"),
+        ("post", f"/scans/{draft.pk}/delete/"),
+        ("get", f"/companies/{world.mill.pk}/archive/"),
+        ("post", f"/companies/{world.mill.pk}/archive/"),
+        ("get", f"/companies/{archived.pk}/restore/"),
+        ("post", f"/companies/{archived.pk}/restore/"),
+        ("get", f"/companies/{archived.pk}/delete/"),
+        ("post", f"/companies/{archived.pk}/delete/"),
+        ("get", f"/users/{world.bob.pk}/edit/"),
+        ("post", f"/users/{world.bob.pk}/edit/"),
+        ("post", f"/users/{world.bob.pk}/send-reset/"),
     ]
 
 
 @pytest.mark.parametrize("persona", ["beheerder", "alice", "ondernemer", "analist"])
 def test_it_answers_404_for_every_url_of_another_organisation(world, persona):
     client = world.client_for(getattr(world, persona))
+    data = {
+        "item": "l1.processen.1", "l1.processen.1": "3", "name": "Gearchiveerde Molen", "role": "analist",
+        "first_name": "Boef",
+    }  # fmt: skip
     for method, url in id_urls(world):
-        assert status(client, method, url, {"item": "l1.processen.1", "l1.processen.1": "3"}) == 404, (method, url)
+        assert status(client, method, url, data) == 404, (method, url)
     world.mill.refresh_from_db()
-    assert world.mill.scans.count() == 2  # nothing was started or submitted on B's side
+    assert world.mill.scans.count() == 2  # nothing was started, submitted or deleted on B's side
+    assert world.mill.initiatives.count() == 1 and not world.mill.archived
+    assert Company.objects.get(name="Gearchiveerde Molen").archived  # not restored, not deleted
     world.bob.refresh_from_db()
-    assert world.bob.is_active
+    assert world.bob.is_active and world.bob.first_name == "" and world.bob.membership.role == "adviseur"
+    assert not mail.outbox and not AuditRecord.objects.exists()
 
 
 def test_a_beheerder_sees_all_companies_of_the_organisation(world):
@@ -141,3 +170,51 @@ def test_the_overview_hides_small_groups_and_a_total_that_would_reveal_them(worl
     page = world.client_for(world.analist).get("/overview/")
     assert {c["position"]: c["firms"] for c in page.context["cells"]}[0] == 6
     assert page.context["total"] == 6
+
+
+def test_only_beheerder_and_the_assigned_adviseur_archive_a_company(world):
+    assert world.client_for(world.alice).get(f"/companies/{world.garage.pk}/archive/").status_code == 200
+    assert world.client_for(world.beheerder).get(f"/companies/{world.florist.pk}/archive/").status_code == 200
+    assert world.client_for(world.alice).post(f"/companies/{world.florist.pk}/archive/").status_code == 404
+    for persona in ("ondernemer", "analist"):
+        assert (
+            world.client_for(getattr(world, persona)).post(f"/companies/{world.bakery.pk}/archive/").status_code == 404
+        )
+    world.bakery.refresh_from_db()
+    world.florist.refresh_from_db()
+    assert not world.bakery.archived and not world.florist.archived
+
+
+def test_only_a_beheerder_restores_or_deletes_an_archived_company(world):
+    from django.utils import timezone
+
+    Company.objects.filter(pk=world.bakery.pk).update(archived_at=timezone.now())
+    assert world.client_for(world.beheerder).get("/companies/archived/").status_code == 200
+    for persona in ("alice", "ondernemer", "analist"):
+        client = world.client_for(getattr(world, persona))
+        assert client.get("/companies/archived/").status_code == 404
+        assert client.post(f"/companies/{world.bakery.pk}/restore/").status_code == 404
+        assert client.post(f"/companies/{world.bakery.pk}/delete/", {"name": world.bakery.name}).status_code == 404
+    world.bakery.refresh_from_db()
+    assert world.bakery.archived
+
+
+def test_draft_scans_and_initiatives_are_deleted_by_those_who_may_fill_and_register_them(world):
+    from groeimodel.web.initiatives.models import Initiative
+    from groeimodel.web.scans.services import start_scan
+
+    draft = start_scan(company=world.bakery, user=None)
+    initiative = Initiative.objects.create(company=world.bakery, title="Bakken", description="Samen bakken.")
+    florist_draft = start_scan(company=world.florist, user=None)
+    for persona in ("beheerder", "alice", "ondernemer"):
+        client = world.client_for(getattr(world, persona))
+        assert client.get(f"/scans/{draft.pk}/delete/").status_code == 200, persona
+        assert client.get(f"/initiatives/{initiative.pk}/delete/").status_code == 200, persona
+    for persona in ("alice", "ondernemer", "analist"):
+        assert world.client_for(getattr(world, persona)).post(f"/scans/{florist_draft.pk}/delete/").status_code == 404
+    analist = world.client_for(world.analist)
+    assert analist.post(f"/scans/{draft.pk}/delete/").status_code == 404
+    assert analist.post(f"/initiatives/{initiative.pk}/delete/").status_code == 404
+    assert (
+        world.bakery.scans.count() == 1 and world.florist.scans.count() == 1 and world.bakery.initiatives.count() == 1
+    )

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from groeimodel.web.companies.models import Company, size_class
 
 VALID = {
@@ -120,3 +122,93 @@ def test_an_ondernemer_lands_on_their_own_company(world):
     response = world.client_for(world.ondernemer).get("/")
     assert response.status_code == 302 and response["Location"] == f"/companies/{world.bakery.pk}/"
     assert world.client_for(world.alice).get("/")["Location"] == "/companies/"
+
+
+def kvk_errors(response) -> list[str]:
+    return response.context["form"].errors.get("kvk_number", [])
+
+
+def test_a_second_company_with_the_same_kvk_number_is_refused_with_a_link_to_the_first(world):
+    response = world.client_for(world.alice).post("/companies/new/", {**VALID, "kvk_number": "12345678"})
+    assert response.status_code == 200
+    assert kvk_errors(response) == [
+        f'Dit KvK-nummer is al geregistreerd voor <a href="/companies/{world.bakery.pk}/">Bakkerij Aaldering</a>.'
+    ]
+    html = response.content.decode()
+    assert f'<a href="/companies/{world.bakery.pk}/">Bakkerij Aaldering</a>' in html  # a link, not escaped text
+    assert not Company.objects.filter(name=VALID["name"]).exists()
+
+
+def test_the_existing_company_is_not_named_to_a_user_who_may_not_see_it(world):
+    Company.objects.filter(pk=world.florist.pk).update(kvk_number="11112222")  # alice does not advise the florist
+    response = world.client_for(world.alice).post("/companies/new/", {**VALID, "kvk_number": "11112222"})
+    assert kvk_errors(response) == ["Dit KvK-nummer is al geregistreerd voor een ander bedrijf van uw organisatie."]
+    assert "Bloemist Abels" not in response.content.decode()
+    assert f"/companies/{world.florist.pk}/" not in response.content.decode()
+
+
+def test_the_same_kvk_number_in_another_organisation_is_no_duplicate_and_is_not_revealed(world):
+    response = world.client_for(world.bob).post("/companies/new/", {**VALID, "kvk_number": "12345678"})
+    assert response.status_code == 302
+    assert Company.objects.filter(kvk_number="12345678").count() == 2
+
+
+def test_editing_a_company_to_another_ones_kvk_number_is_refused_but_keeping_its_own_is_fine(world):
+    client = world.client_for(world.beheerder)
+    data = {**VALID, "name": world.garage.name, "kvk_number": "12345678"}
+    response = client.post(f"/companies/{world.garage.pk}/edit/", data)
+    assert response.status_code == 200 and kvk_errors(response)
+    world.garage.refresh_from_db()
+    assert world.garage.kvk_number == ""
+    own = {**VALID, "name": world.bakery.name, "kvk_number": "12345678"}
+    assert client.post(f"/companies/{world.bakery.pk}/edit/", own).status_code == 302
+
+
+def test_an_archived_company_counts_as_a_duplicate_and_the_beheerder_is_pointed_to_its_restore_page(world):
+    from django.utils import timezone
+
+    Company.objects.filter(pk=world.bakery.pk).update(archived_at=timezone.now())
+    response = world.client_for(world.beheerder).post("/companies/new/", {**VALID, "kvk_number": "12345678"})
+    (error,) = kvk_errors(response)
+    assert "gearchiveerde bedrijf Bakkerij Aaldering" in error
+    assert f'href="/companies/{world.bakery.pk}/restore/"' in error
+    response = world.client_for(world.alice).post("/companies/new/", {**VALID, "kvk_number": "12345678"})
+    assert kvk_errors(response) == [
+        "Dit KvK-nummer hoort bij een gearchiveerd bedrijf van uw organisatie; de beheerder kan het herstellen."
+    ]
+    assert Company.objects.filter(kvk_number="12345678").count() == 1
+
+
+def test_companies_without_a_kvk_number_are_no_duplicates(world):
+    client = world.client_for(world.alice)
+    assert client.post("/companies/new/", {**VALID, "kvk_number": ""}).status_code == 302
+    assert client.post("/companies/new/", {**VALID, "name": "Tweede", "kvk_number": ""}).status_code == 302
+
+
+def test_the_database_refuses_a_duplicate_kvk_number_in_one_organisation(world):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Company.objects.create(
+            organisation=world.org_a, name="Dubbel", kvk_number="12345678", sbi_section="C", employees=3,
+            province="GE",
+        )  # fmt: skip
+
+
+def test_a_duplicate_that_wins_the_race_past_the_form_check_gets_the_same_field_message(world, monkeypatch):
+    from groeimodel.web.companies.forms import CompanyForm
+
+    # Another request saves the same number between this form's check and its insert.
+    monkeypatch.setattr(CompanyForm, "clean_kvk_number", lambda self: self.cleaned_data["kvk_number"])
+    client = world.client_for(world.alice)
+    response = client.post("/companies/new/", {**VALID, "kvk_number": "12345678"})
+    assert response.status_code == 200
+    assert kvk_errors(response) == [
+        f'Dit KvK-nummer is al geregistreerd voor <a href="/companies/{world.bakery.pk}/">Bakkerij Aaldering</a>.'
+    ]
+    assert not Company.objects.filter(name=VALID["name"]).exists()
+    data = {**VALID, "name": world.garage.name, "kvk_number": "12345678"}
+    response = client.post(f"/companies/{world.garage.pk}/edit/", data)
+    assert response.status_code == 200 and kvk_errors(response)
+    world.garage.refresh_from_db()
+    assert world.garage.kvk_number == "" and world.garage.employees == 60

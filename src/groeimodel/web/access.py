@@ -10,9 +10,17 @@ create a company       yes         yes (assigned to them) no              no
 edit a company         yes         assigned to them       no              no
 start, fill, submit    all (org)   assigned to them       their own       no
 register initiatives   all (org)   assigned to them       their own       no
+delete a draft scan    all (org)   assigned to them       their own       no
+delete an initiative   all (org)   assigned to them       their own       no
+archive a company      yes         assigned to them       no              no
+restore, delete for    yes         no                     no              no
+good (archived)
 manage users           yes         no                     no              no
 see aggregates         yes         no                     no              yes
 =====================  ==========  =====================  ==============  ========
+
+An archived company is hidden from every list, count and aggregate, and from every selector below except
+``archived_companies_for`` and ``get_archived_company``. A submitted scan is never deleted.
 
 Anything outside the user's reach answers 404, as if it did not exist: another organisation's ids are not
 confirmed. A user without a membership sees nothing.
@@ -20,8 +28,9 @@ confirmed. A user without a membership sees nothing.
 
 from __future__ import annotations
 
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
@@ -58,7 +67,7 @@ def companies_for(user: AnyUser) -> QuerySet[Company]:
     m = membership_of(user)
     if m is None:
         return Company.objects.none()
-    mine = Company.objects.filter(organisation_id=m.organisation_id)
+    mine = Company.objects.filter(organisation_id=m.organisation_id, archived_at__isnull=True)
     if m.role == Role.BEHEERDER:
         return mine
     if m.role == Role.ADVISEUR:
@@ -79,6 +88,35 @@ def get_company_to_edit(user: AnyUser, pk: int) -> Company:
     if role_of(user) not in (Role.BEHEERDER, Role.ADVISEUR):
         raise Http404
     return get_company(user, pk)
+
+
+def can_edit_company(user: AnyUser, company: Company) -> bool:
+    """Whether ``user`` may edit (and archive) ``company``, a company they can see."""
+    return role_of(user) in (Role.BEHEERDER, Role.ADVISEUR) and companies_for(user).filter(pk=company.pk).exists()
+
+
+def get_company_to_archive(user: AnyUser, pk: int) -> Company:
+    """Whoever may edit a company may archive it."""
+    return get_company_to_edit(user, pk)
+
+
+def can_restore_companies(user: AnyUser) -> bool:
+    """The archive (restore, delete for good) is the administrator's."""
+    return role_of(user) == Role.BEHEERDER
+
+
+def archived_companies_for(user: AnyUser) -> QuerySet[Company]:
+    m = membership_of(user)
+    if m is None or not can_restore_companies(user):
+        return Company.objects.none()
+    return Company.objects.filter(organisation_id=m.organisation_id, archived_at__isnull=False)
+
+
+def get_archived_company(user: AnyUser, pk: int) -> Company:
+    try:
+        return archived_companies_for(user).get(pk=pk)
+    except Company.DoesNotExist:
+        raise Http404 from None
 
 
 def can_create_company(user: AnyUser) -> bool:
@@ -104,6 +142,21 @@ def get_scan(user: AnyUser, pk: int) -> Scan:
         raise Http404 from None
 
 
+def can_delete_draft_scans(user: AnyUser) -> bool:
+    """Whoever may fill in a company's scan may throw its draft away."""
+    return role_of(user) in (Role.BEHEERDER, Role.ADVISEUR, Role.ONDERNEMER)
+
+
+def get_draft_scan_to_delete(user: AnyUser, pk: int) -> Scan:
+    """A draft scan the user may delete; a submitted scan answers 404 like anything out of reach."""
+    if not can_delete_draft_scans(user):
+        raise Http404
+    try:
+        return scans_for(user).select_related("company").get(pk=pk, status=Scan.Status.DRAFT)
+    except Scan.DoesNotExist:
+        raise Http404 from None
+
+
 def can_register_initiatives(user: AnyUser) -> bool:
     return role_of(user) in (Role.BEHEERDER, Role.ADVISEUR, Role.ONDERNEMER)
 
@@ -116,4 +169,26 @@ def get_initiative(user: AnyUser, pk: int) -> Initiative:
     try:
         return initiatives_for(user).select_related("company", "decided_by").get(pk=pk)
     except Initiative.DoesNotExist:
+        raise Http404 from None
+
+
+def get_initiative_to_delete(user: AnyUser, pk: int) -> Initiative:
+    """Whoever may register and edit a company's initiatives may delete one."""
+    if not can_register_initiatives(user):
+        raise Http404
+    return get_initiative(user, pk)
+
+
+def users_for(user: AnyUser) -> QuerySet[Any]:
+    """The users of the organisation, for its administrator."""
+    m = membership_of(user)
+    if m is None or not can_manage_users(user):
+        return get_user_model().objects.none()
+    return get_user_model().objects.filter(membership__organisation_id=m.organisation_id)
+
+
+def get_user_to_manage(user: AnyUser, pk: int) -> Any:
+    try:
+        return users_for(user).select_related("membership", "membership__company").get(pk=pk)
+    except get_user_model().DoesNotExist:
         raise Http404 from None

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "groeimodel.web.companies",
     "groeimodel.web.scans",
     "groeimodel.web.initiatives",
+    "groeimodel.web.audit",
 ]
 
 MIDDLEWARE = [

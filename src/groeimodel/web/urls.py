@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from groeimodel.web import removal
+from groeimodel.web.accounts import manage as manage_users
 from groeimodel.web.accounts import views as accounts
 from groeimodel.web.companies import views as companies
 from groeimodel.web.initiatives import views as initiatives
@@ -15,19 +17,27 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("users/", accounts.user_list, name="user-list"),
     path("users/<int:pk>/toggle-active/", accounts.user_toggle_active, name="user-toggle-active"),
+    path("users/<int:pk>/edit/", manage_users.user_edit, name="user-edit"),
+    path("users/<int:pk>/send-reset/", manage_users.user_send_reset, name="user-send-reset"),
     path("overview/", accounts.overview, name="overview"),
     path("companies/", companies.company_list, name="company-list"),
     path("companies/new/", companies.company_create, name="company-create"),
     path("companies/<int:pk>/", companies.company_detail, name="company-detail"),
     path("companies/<int:pk>/edit/", companies.company_edit, name="company-edit"),
+    path("companies/<int:pk>/archive/", removal.company_archive, name="company-archive"),
+    path("companies/archived/", removal.archived_list, name="company-archived-list"),
+    path("companies/<int:pk>/restore/", removal.company_restore, name="company-restore"),
+    path("companies/<int:pk>/delete/", removal.company_delete, name="company-delete"),
     path("companies/<int:company_pk>/scans/new/", scans.scan_start, name="scan-start"),
     path("companies/<int:company_pk>/initiatives/new/", initiatives.initiative_create, name="initiative-create"),
     path("initiatives/suggest/", initiatives.initiative_suggest, name="initiative-suggest"),
     path("initiatives/<int:pk>/", initiatives.initiative_detail, name="initiative-detail"),
     path("initiatives/<int:pk>/edit/", initiatives.initiative_edit, name="initiative-edit"),
+    path("initiatives/<int:pk>/delete/", removal.initiative_delete, name="initiative-delete"),
     path("scans/<int:pk>/", scans.scan_fill, name="scan-fill"),
     path("scans/<int:pk>/answer/", scans.scan_answer, name="scan-answer"),
     path("scans/<int:pk>/review/", scans.scan_review, name="scan-review"),
     path("scans/<int:pk>/submit/", scans.scan_submit, name="scan-submit"),
     path("scans/<int:pk>/result/", scans.scan_result, name="scan-result"),
+    path("scans/<int:pk>/delete/", removal.scan_delete, name="scan-delete"),
 ]

@@ -79,7 +79,9 @@ def overview(request: HttpRequest) -> HttpResponse:
     submitted = Scan.objects.filter(status=Scan.Status.SUBMITTED)
     latest = submitted.filter(company=OuterRef("company")).order_by("-submitted_at", "-pk").values("pk")[:1]
     # Each company counts once, with its latest submitted scan.
-    scans = submitted.filter(company__organisation=membership.organisation, pk=Subquery(latest))
+    scans = submitted.filter(
+        company__organisation=membership.organisation, company__archived_at__isnull=True, pk=Subquery(latest)
+    )
     counts = {r["position"]: r["firms"] for r in scans.values("position").annotate(firms=Count("company"))}
     cells = [{"position": p, "firms": counts.get(p) if counts.get(p, 0) >= K_ANONYMITY else None} for p in range(0, 5)]
     suppressed = any(0 < counts.get(p, 0) < K_ANONYMITY for p in range(0, 5))

@@ -86,15 +86,29 @@ class Company(models.Model):
         settings.AUTH_USER_MODEL, blank=True, related_name="advised_companies", verbose_name=_("advisors")
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # An archived company is hidden everywhere except the administrator's archive, from where it is restored
+    # or removed for good.
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("company")
         verbose_name_plural = _("companies")
         indexes = [models.Index(fields=["organisation", "name"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "kvk_number"],
+                condition=~models.Q(kvk_number=""),
+                name="one_company_per_kvk_number_in_organisation",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def archived(self) -> bool:
+        return self.archived_at is not None
 
     def save(self, *args: object, **kwargs: object) -> None:
         self.size_class = size_class(self.employees)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +14,7 @@ from groeimodel.model import list_models, load_model
 from groeimodel.web import access
 from groeimodel.web.companies.forms import CompanyFilterForm, CompanyForm
 from groeimodel.web.companies.models import Province, SizeClass
-from groeimodel.web.companies.services import create_company
+from groeimodel.web.companies.services import create_company, update_company
 from groeimodel.web.i18n import current_lang, level_label
 from groeimodel.web.scans.models import Scan
 
@@ -79,6 +80,7 @@ def company_list(request: HttpRequest) -> HttpResponse:
             "selects": [form["sbi_section"], form["size_class"], form["province"]],
             "query": query.urlencode(),
             "can_create": access.can_create_company(request.user),
+            "can_see_archive": access.can_restore_companies(request.user),
         },
     )
 
@@ -91,9 +93,13 @@ def company_create(request: HttpRequest) -> HttpResponse:
     form = CompanyForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "advisors"}
-        company = create_company(user=request.user, data=data, advisors=list(form.cleaned_data.get("advisors", [])))
-        messages.success(request, _("Company %(name)s added.") % {"name": company.name})
-        return redirect("company-detail", pk=company.pk)
+        try:
+            company = create_company(user=request.user, data=data, advisors=list(form.cleaned_data.get("advisors", [])))
+        except IntegrityError:
+            _refuse_duplicate_kvk(form)
+        else:
+            messages.success(request, _("Company %(name)s added.") % {"name": company.name})
+            return redirect("company-detail", pk=company.pk)
     return render(request, "companies/form.html", {"form": form, "company": None})
 
 
@@ -103,10 +109,21 @@ def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
     company = access.get_company_to_edit(request.user, pk)
     form = CompanyForm(request.POST if request.method == "POST" else None, instance=company, user=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Changes saved."))
-        return redirect("company-detail", pk=company.pk)
+        try:
+            update_company(form=form)
+        except IntegrityError:
+            _refuse_duplicate_kvk(form)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("company-detail", pk=company.pk)
     return render(request, "companies/form.html", {"form": form, "company": company})
+
+
+def _refuse_duplicate_kvk(form: CompanyForm) -> None:
+    """Another save with the same KvK number won the race past the form's check: the same field message."""
+    kvk = form.cleaned_data["kvk_number"]
+    error = form.duplicate_kvk_error(kvk)
+    form.add_error("kvk_number", error or _("This KvK number is already registered for another company."))
 
 
 @login_required
@@ -140,6 +157,8 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "has_initiatives": bool(initiatives),
             "can_register": access.can_register_initiatives(request.user),
             "can_edit": access.role_of(request.user) in ("beheerder", "adviseur"),
+            "can_archive": access.can_edit_company(request.user, company),
+            "can_delete_drafts": access.can_delete_draft_scans(request.user),
             "models": [(m.id, m.name(current_lang()), m.version) for m in list_models()],
         },
     )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from groeimodel.classify import Prediction, load_classifier
 from groeimodel.finance import BusinessCase, business_case
 from groeimodel.model import Lang, load_model
+from groeimodel.web.audit.services import Action, record
 from groeimodel.web.companies.models import Company
 from groeimodel.web.initiatives.models import Initiative
 
@@ -79,3 +80,14 @@ def business_case_of(initiative: Initiative) -> BusinessCase | None:
         years=initiative.years or 5,
         discount_rate=_float(initiative.discount_rate, 5.0) / 100,
     )
+
+
+@transaction.atomic
+def delete_initiative(*, user: Any, initiative: Initiative) -> None:
+    """Remove an initiative with its business case and indicators."""
+    pk, organisation_id, label = initiative.pk, initiative.company.organisation_id, initiative.title
+    initiative.delete()
+    record(
+        actor=user, organisation=organisation_id, action=Action.DELETE, object_kind="initiative",
+        object_id=pk, label=label,
+    )  # fmt: skip

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from groeimodel.model import DEFAULT_MODEL, Model, load_model
 from groeimodel.scoring import ScanResult, score
+from groeimodel.web.audit.services import Action, record
 from groeimodel.web.companies.models import Company
 from groeimodel.web.scans.models import Answer, Scan
 
@@ -125,3 +126,18 @@ def submit_scan(*, scan: Scan) -> ScanResult:
     scan.submitted_at = timezone.now()
     scan.save()
     return result
+
+
+def delete_draft_scan(*, user: Any, scan: Scan) -> None:
+    """Throw away a draft scan with its answers; a scan submitted in the meantime is kept (ScanError)."""
+    with transaction.atomic():
+        locked = Scan.objects.select_for_update().filter(pk=scan.pk, status=Scan.Status.DRAFT).first()
+        if locked is None:
+            raise ScanError(_("This scan has been submitted in the meantime; a submitted scan is kept."))
+        company = scan.company
+        label = f"{company.name} {scan.wave}"
+        locked.delete()
+        record(
+            actor=user, organisation=company.organisation_id, action=Action.DELETE, object_kind="scan",
+            object_id=scan.pk, label=label,
+        )  # fmt: skip
