@@ -101,3 +101,25 @@ def test_saving_the_company_form_untouched_changes_nothing(
     before = stored(company)
     save_untouched(page, f"{site}/companies/{company.pk}/edit/")
     assert stored(company) == before
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_saving_the_user_form_untouched_changes_nothing(
+    page: Page, site: str, demo_logins: list[Any], language: str
+) -> None:
+    login = demo_login(demo_logins, "beheerder", "noorderlicht")
+    page.goto(f"{site}/accounts/login/")
+    page.locator("#id_username").fill(login.username)
+    page.locator("#id_password").fill(login.password)
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("header nav")).to_be_visible()
+    if language == "en":
+        page.locator("header form.lang button[value=en]").click()
+    owner = get_user_model().objects.get(username=demo_login(demo_logins, "ondernemer", "noorderlicht").username)
+    owner.first_name, owner.last_name, owner.email = "Fatma", "de Boer", "fatma@example.nl"
+    owner.save()
+    before_user, before_membership = stored(owner), stored(owner.membership)
+    save_untouched(page, f"{site}/users/{owner.pk}/edit/")
+    assert stored(owner) == before_user
+    assert stored(owner.membership) == before_membership
