@@ -15,12 +15,12 @@ from .test_scan_journey import log_in
 def test_saving_into_a_scan_submitted_elsewhere_shows_the_error_at_the_statement(
     page: Page, site: str, advisor: Any
 ) -> None:
-    from groeimodel.web.scans.models import Scan
+    from groeimodel.web.scans.models import Response
 
-    draft = Scan.objects.get(status="draft", company__advisors__username=advisor.username)
+    draft = Response.objects.get(status="draft", wave__company__advisors__username=advisor.username)
     log_in(page, site, advisor)
     page.goto(f"{site}/scans/{draft.pk}/?block=0")
-    Scan.objects.filter(pk=draft.pk).update(status="submitted")  # as if submitted in another tab
+    Response.objects.filter(pk=draft.pk).update(status="submitted")  # as if submitted in another tab
     page.locator("fieldset.item").first.locator("input[type=radio]").first.check()
     status = page.locator("fieldset.item").first.locator(".status")
     expect(status).to_contain_text(re.compile("ingediend|submitted"))

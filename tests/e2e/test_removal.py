@@ -22,10 +22,10 @@ def test_a_beheerder_deletes_a_draft_scan_and_an_initiative_then_archives_and_re
     from groeimodel.web.audit.models import AuditRecord
     from groeimodel.web.companies.models import Company
     from groeimodel.web.initiatives.models import Initiative
-    from groeimodel.web.scans.models import Scan
+    from groeimodel.web.scans.models import Response
 
     company = Company.objects.get(organisation__slug="noorderlicht", name=COMPANY)
-    draft = company.scans.get(status=Scan.Status.DRAFT)
+    draft = Response.objects.get(wave__company=company, status=Response.Status.DRAFT)
     initiative = Initiative.objects.create(company=company, title="Leerwerkplaats", description="Samen leren.", level=2)
     log_in(page, site, demo_login(demo_logins, "beheerder", "noorderlicht"))
 
@@ -33,14 +33,14 @@ def test_a_beheerder_deletes_a_draft_scan_and_an_initiative_then_archives_and_re
     page.get_by_role("link", name=COMPANY).click()
     page.get_by_role("link", name="Concept verwijderen").click()
     expect(page).to_have_url(re.compile(rf"/scans/{draft.pk}/delete/$"))
-    expect(page.locator("h1")).to_contain_text(f"De conceptscan {draft.wave} van {COMPANY} verwijderen?")
-    assert Scan.objects.filter(pk=draft.pk).exists()
+    expect(page.locator("h1")).to_contain_text(f"De conceptscan {draft.wave.label} van {COMPANY} verwijderen?")
+    assert Response.objects.filter(pk=draft.pk).exists()
     page.screenshot(path=str(screenshots / "removal-01-confirm-draft.png"), full_page=True)
     page.get_by_role("button", name="Conceptscan verwijderen").click()
     expect(page).to_have_url(re.compile(rf"/companies/{company.pk}/$"))
-    expect(page.locator(".messages")).to_contain_text(f"De conceptscan {draft.wave} is verwijderd.")
+    expect(page.locator(".messages")).to_contain_text(f"De conceptscan {draft.wave.label} is verwijderd.")
     expect(page.get_by_role("link", name="Concept verwijderen")).to_have_count(0)
-    assert not Scan.objects.filter(pk=draft.pk).exists()
+    assert not Response.objects.filter(pk=draft.pk).exists()
 
     # The initiative.
     page.get_by_role("link", name="Leerwerkplaats").click()

@@ -136,7 +136,7 @@ def test_an_advisor_runs_a_scan_from_new_company_to_result(
 ) -> None:
     from groeimodel.model import load_model
     from groeimodel.web.companies.models import Company
-    from groeimodel.web.scans.models import Scan
+    from groeimodel.web.scans.models import Response
 
     model = load_model()
     total = len(model.items)
@@ -171,7 +171,7 @@ def test_an_advisor_runs_a_scan_from_new_company_to_result(
     page.locator("main form[action$='/scans/new/'] button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/scans/\d+/$"))
     scan_url = page.url
-    scan = Scan.objects.get(company=company)
+    scan = Response.objects.get(wave__company=company)
     assert scan_url.endswith(f"/scans/{scan.pk}/")
     expect(page.locator("#progress-bar")).to_have_attribute("max", str(total))
     expect_progress(page, 0)
@@ -398,13 +398,13 @@ def test_validation_messages_appear_at_the_field(
 
 def test_another_organisations_scan_is_not_found_in_the_browser(page: Page, site: str, demo_logins: list[Any]) -> None:
     from groeimodel.model import load_model
-    from groeimodel.web.scans.models import Scan
+    from groeimodel.web.scans.models import Response
     from groeimodel.web.scans.services import answers_of
 
     advisor = demo_login(demo_logins, "adviseur", "noorderlicht")
-    theirs = Scan.objects.filter(company__organisation__slug="innovatiehuis-zuid")
-    submitted = theirs.filter(status=Scan.Status.SUBMITTED).first()
-    draft = theirs.exclude(status=Scan.Status.SUBMITTED).first()
+    theirs = Response.objects.filter(wave__company__organisation__slug="innovatiehuis-zuid")
+    submitted = theirs.filter(status=Response.Status.SUBMITTED).first()
+    draft = theirs.exclude(status=Response.Status.SUBMITTED).first()
     assert submitted and draft
     log_in(page, site, advisor)
     for url in (
@@ -454,11 +454,13 @@ def test_the_stylesheet_and_htmx_are_served(
 
 def test_the_scan_pages_fit_a_phone_screen(page: Page, site: str, advisor: Any, screenshots: Path) -> None:
     """At 390x844 the company, the questionnaire and the result do not scroll sideways."""
-    from groeimodel.web.scans.models import Scan
+    from groeimodel.web.scans.models import Response
 
-    ours = Scan.objects.filter(company__organisation__slug="noorderlicht", company__advisors__username=advisor.username)
-    submitted = ours.filter(status=Scan.Status.SUBMITTED).first()
-    draft = ours.exclude(status=Scan.Status.SUBMITTED).first()
+    ours = Response.objects.filter(
+        wave__company__organisation__slug="noorderlicht", wave__company__advisors__username=advisor.username
+    )
+    submitted = ours.filter(status=Response.Status.SUBMITTED).first()
+    draft = ours.exclude(status=Response.Status.SUBMITTED).first()
     assert submitted and draft
     page.set_viewport_size(PHONE)
     log_in(page, site, advisor)

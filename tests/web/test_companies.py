@@ -93,9 +93,9 @@ def test_the_list_shows_each_companys_last_scan_position_next_step_and_advisor(w
     assert "0 – nog geen niveau bereikt" in html and "1 – Bedrijfsvoering optimaliseren" in html  # the garage
     assert html.count('class="advisors">alice') == 2
     from groeimodel import formats
-    from groeimodel.web.scans.models import Scan
+    from groeimodel.web.scans.models import Response
 
-    last = Scan.objects.get(company=world.bakery).submitted_at
+    last = Response.objects.get(wave__company=world.bakery).submitted_at
     assert formats.date(last.date(), "nl") in html
 
 

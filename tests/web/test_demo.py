@@ -4,7 +4,7 @@ import re
 
 from groeimodel.web.accounts.models import Membership, Organisation
 from groeimodel.web.demo import load_demo
-from groeimodel.web.scans.models import Scan
+from groeimodel.web.scans.models import Response
 
 
 def test_the_demo_has_two_organisations_each_with_one_user_per_role_and_scored_companies(db):
@@ -15,8 +15,8 @@ def test_the_demo_has_two_organisations_each_with_one_user_per_role_and_scored_c
         roles = sorted(Membership.objects.filter(organisation=org).values_list("role", flat=True))
         assert roles == ["adviseur", "analist", "beheerder", "ondernemer"]
         assert org.companies.count() >= 3
-        assert Scan.objects.filter(company__organisation=org, status="submitted").count() >= 3
-        assert Scan.objects.filter(company__organisation=org, status="draft").count() == 1
+        assert Response.objects.filter(wave__company__organisation=org, status="submitted").count() >= 3
+        assert Response.objects.filter(wave__company__organisation=org, status="draft").count() == 1
     line = logins[1].line()
     assert re.fullmatch(r"login: adviseur noorderlicht noorderlicht-adviseur \S{12,}", line)
 

@@ -8,7 +8,7 @@ import pytest
 from groeimodel.web.audit.models import AuditRecord
 from groeimodel.web.companies.models import Company
 from groeimodel.web.initiatives.models import Initiative
-from groeimodel.web.scans.models import Answer, Scan
+from groeimodel.web.scans.models import Answer, Response
 from groeimodel.web.scans.services import ScanError, delete_draft_scan, save_answers, start_scan
 
 from .conftest import make_company, submitted_scan
@@ -46,7 +46,7 @@ def test_an_archived_company_is_hidden_from_lists_pages_and_selectors_and_the_ar
     assert "Garage Aarts" not in names_in_list(world.client_for(world.beheerder))
     assert audit("company", world.garage.pk) == [("alice", "archive", "Garage Aarts")]
     assert AuditRecord.objects.get().actor == world.alice and AuditRecord.objects.get().at is not None
-    assert Scan.objects.filter(pk=scan.pk).exists()  # its data is kept
+    assert Response.objects.filter(pk=scan.pk).exists()  # its data is kept
 
 
 def test_an_archived_company_no_longer_counts_in_the_overview(world):
@@ -107,8 +107,8 @@ def test_deleting_for_good_needs_the_exact_name_and_removes_all_the_data(world):
     response = beheerder.post(f"/companies/{world.garage.pk}/delete/", {"name": "Garage Aarts"})
     assert response.status_code == 302 and response["Location"] == "/companies/archived/"
     assert not Company.objects.filter(pk=world.garage.pk).exists()
-    assert not Scan.objects.filter(pk__in=[scan.pk, draft.pk]).exists()
-    assert not Answer.objects.filter(scan_id__in=[scan.pk, draft.pk]).exists()
+    assert not Response.objects.filter(pk__in=[scan.pk, draft.pk]).exists()
+    assert not Answer.objects.filter(response_id__in=[scan.pk, draft.pk]).exists()
     assert not Initiative.objects.filter(pk=initiative.pk).exists()
     assert audit("company", world.garage.pk) == [
         ("beheerder-a", "archive", "Garage Aarts"), ("beheerder-a", "delete", "Garage Aarts"),
@@ -128,10 +128,12 @@ def test_an_ondernemer_deletes_the_draft_scan_of_their_company_after_confirming(
     detail = client.get(f"/companies/{world.bakery.pk}/").content.decode()
     assert f"/scans/{draft.pk}/delete/" in detail
     assert client.get(f"/scans/{draft.pk}/delete/").status_code == 200
-    assert Scan.objects.filter(pk=draft.pk).exists()
+    assert Response.objects.filter(pk=draft.pk).exists()
     response = client.post(f"/scans/{draft.pk}/delete/")
     assert response.status_code == 302 and response["Location"] == f"/companies/{world.bakery.pk}/"
-    assert not Scan.objects.filter(pk=draft.pk).exists() and not Answer.objects.filter(scan_id=draft.pk).exists()
+    assert (
+        not Response.objects.filter(pk=draft.pk).exists() and not Answer.objects.filter(response_id=draft.pk).exists()
+    )
     assert audit("scan", draft.pk) == [("ondernemer-a", "delete", "Bakkerij Aaldering T0")]
 
 
@@ -141,15 +143,15 @@ def test_a_submitted_scan_cannot_be_deleted(world):
     assert f"/scans/{scan.pk}/delete/" not in client.get(f"/companies/{world.bakery.pk}/").content.decode()
     assert client.get(f"/scans/{scan.pk}/delete/").status_code == 404
     assert client.post(f"/scans/{scan.pk}/delete/").status_code == 404
-    assert Scan.objects.filter(pk=scan.pk).exists() and not AuditRecord.objects.exists()
+    assert Response.objects.filter(pk=scan.pk).exists() and not AuditRecord.objects.exists()
 
 
 def test_a_scan_submitted_while_the_confirmation_page_was_open_is_kept(world):
     draft = start_scan(company=world.bakery, user=None)
-    Scan.objects.filter(pk=draft.pk).update(status=Scan.Status.SUBMITTED)
+    Response.objects.filter(pk=draft.pk).update(status=Response.Status.SUBMITTED)
     with pytest.raises(ScanError):
         delete_draft_scan(user=world.beheerder, scan=draft)
-    assert Scan.objects.filter(pk=draft.pk).exists() and not AuditRecord.objects.exists()
+    assert Response.objects.filter(pk=draft.pk).exists() and not AuditRecord.objects.exists()
 
 
 def test_an_adviseur_deletes_an_initiative_after_confirming(world):

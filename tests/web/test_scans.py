@@ -4,22 +4,22 @@ from django.utils.html import escape
 
 from groeimodel.model import load_model
 from groeimodel.scoring import score
-from groeimodel.web.scans.models import Answer, Scan
+from groeimodel.web.scans.models import Answer, Response
 
 from .conftest import full_answers, submitted_scan
 
 MODEL = load_model("groeimodel")
 
 
-def start(client, company) -> Scan:
+def start(client, company) -> Response:
     response = client.post(f"/companies/{company.pk}/scans/new/")
     assert response.status_code == 302
-    return Scan.objects.get(company=company, status="draft")
+    return Response.objects.get(wave__company=company, status="draft")
 
 
 def test_starting_a_scan_records_the_wave_and_the_model(world):
     scan = start(world.client_for(world.alice), world.bakery)
-    assert (scan.wave, scan.model_id, scan.model_version) == ("T0", "groeimodel", MODEL.version)
+    assert (scan.wave.label, scan.model_id, scan.model_version) == ("T0", "groeimodel", MODEL.version)
     assert scan.model_hash == MODEL.content_hash
 
 
@@ -27,10 +27,10 @@ def test_starting_again_resumes_the_open_draft_and_a_new_wave_follows_a_submitte
     client = world.client_for(world.alice)
     first = start(client, world.garage)
     client.post(f"/companies/{world.garage.pk}/scans/new/")
-    assert Scan.objects.filter(company=world.garage).count() == 1
-    Scan.objects.filter(pk=first.pk).delete()
+    assert Response.objects.filter(wave__company=world.garage).count() == 1
+    first.wave.delete()
     submitted_scan(world.garage)
-    assert start(client, world.garage).wave == "T1"
+    assert start(client, world.garage).wave.label == "T1"
 
 
 def test_an_answer_saves_as_it_is_given_and_the_progress_updates(world):
@@ -40,11 +40,11 @@ def test_an_answer_saves_as_it_is_given_and_the_progress_updates(world):
         f"/scans/{scan.pk}/answer/", {"item": "l1.processen.2", "l1.processen.2": "4"}, HTTP_HX_REQUEST="true"
     )
     assert response.status_code == 200
-    assert Answer.objects.get(scan=scan, item_id="l1.processen.2").value == 4
+    assert Answer.objects.get(response=scan, item_id="l1.processen.2").value == 4
     html = response.content.decode()
     assert 'id="progress"' in html and 'value="1"' in html
     client.post(f"/scans/{scan.pk}/answer/", {"item": "l1.processen.2", "l1.processen.2": "?"}, HTTP_HX_REQUEST="true")
-    assert Answer.objects.get(scan=scan, item_id="l1.processen.2").value is None  # weet niet / n.v.t.
+    assert Answer.objects.get(response=scan, item_id="l1.processen.2").value is None  # weet niet / n.v.t.
 
 
 def test_a_bad_answer_gets_a_4xx_with_a_json_body_and_is_not_saved(world):
@@ -55,7 +55,7 @@ def test_a_bad_answer_gets_a_4xx_with_a_json_body_and_is_not_saved(world):
     assert response.json()["item"] == "l1.processen.2"
     response = client.post(f"/scans/{scan.pk}/answer/", {"item": "l9.nope.1", "l9.nope.1": "3"})
     assert response.status_code == 400 and "l9.nope.1" in response.json()["error"]
-    assert not Answer.objects.filter(scan=scan).exists()
+    assert not Answer.objects.filter(response=scan).exists()
 
 
 def test_the_block_form_saves_the_block_and_moves_to_the_next(world):
@@ -65,7 +65,7 @@ def test_the_block_form_saves_the_block_and_moves_to_the_next(world):
     data = {"block": "0", "go": "next", **{MODEL.items[i].id: "5" for i in block.item_indices[:2]}}
     response = client.post(f"/scans/{scan.pk}/?block=0", data)
     assert response.status_code == 302 and response["Location"].endswith("?block=1")
-    assert Answer.objects.filter(scan=scan).count() == 2
+    assert Answer.objects.filter(response=scan).count() == 2
 
 
 def test_continuing_a_scan_opens_the_first_unfinished_block_and_the_review_when_all_are_done(world):
@@ -80,9 +80,9 @@ def test_continuing_a_scan_opens_the_first_unfinished_block_and_the_review_when_
     assert page.status_code == 200 and page.context["block"].index == 1
     company_page = client.get(f"/companies/{world.bakery.pk}/").content.decode()
     assert f'href="/scans/{scan.pk}/"' in company_page
-    done = set(Answer.objects.filter(scan=scan).values_list("item_id", flat=True))
+    done = set(Answer.objects.filter(response=scan).values_list("item_id", flat=True))
     Answer.objects.bulk_create(
-        [Answer(scan=scan, item_id=item.id, value=3) for item in MODEL.items if item.id not in done]
+        [Answer(response=scan, item_id=item.id, value=3) for item in MODEL.items if item.id not in done]
     )
     response = client.get(f"/scans/{scan.pk}/")
     assert response.status_code == 302 and response["Location"] == f"/scans/{scan.pk}/review/"
@@ -106,7 +106,7 @@ def test_submitting_is_refused_while_statements_are_missing_and_the_page_names_t
     del answers["l3.concept.2"]
     del answers["l4.waarde.1"]
     for item, value in answers.items():
-        Answer.objects.create(scan=scan, item_id=item, value=value)
+        Answer.objects.create(response=scan, item_id=item, value=value)
     review = client.get(f"/scans/{scan.pk}/review/")
     assert review.context["missing_count"] == 2
     html = review.content.decode()
@@ -123,7 +123,7 @@ def test_submitting_stores_the_cores_scores_with_the_scan(world):
     scan = start(client, world.bakery)
     answers = {**full_answers(MODEL, 4), "l2.cultuur.1": None}
     for item, value in answers.items():
-        Answer.objects.create(scan=scan, item_id=item, value=value)
+        Answer.objects.create(response=scan, item_id=item, value=value)
     response = client.post(f"/scans/{scan.pk}/submit/")
     assert response.status_code == 302 and response["Location"] == f"/scans/{scan.pk}/result/"
     scan.refresh_from_db()
@@ -137,7 +137,7 @@ def test_a_submitted_scan_can_no_longer_be_changed(world):
     client = world.client_for(world.alice)
     response = client.post(f"/scans/{scan.pk}/answer/", {"item": "l1.processen.1", "l1.processen.1": "5"})
     assert response.status_code == 400
-    assert Answer.objects.get(scan=scan, item_id="l1.processen.1").value == 2
+    assert Answer.objects.get(response=scan, item_id="l1.processen.1").value == 2
     assert client.get(f"/scans/{scan.pk}/").url == f"/scans/{scan.pk}/result/"
 
 
@@ -168,11 +168,11 @@ def test_a_scan_can_use_the_strict_three_level_model_and_records_it(world):
     client = world.client_for(world.alice)
     assert 'value="mkb-2011"' in client.get(f"/companies/{world.bakery.pk}/").content.decode()
     client.post(f"/companies/{world.bakery.pk}/scans/new/", {"model": "mkb-2011"})
-    scan = Scan.objects.get(company=world.bakery)
+    scan = Response.objects.get(wave__company=world.bakery)
     assert (scan.model_id, scan.model_version) == ("mkb-2011", load_model("mkb-2011").version)
     strict = load_model("mkb-2011")
     for item, value in full_answers(strict, 5).items():
-        Answer.objects.create(scan=scan, item_id=item, value=value)
+        Answer.objects.create(response=scan, item_id=item, value=value)
     client.post(f"/scans/{scan.pk}/submit/")
     scan.refresh_from_db()
     assert scan.position == 3 and scan.next_level is None
@@ -182,32 +182,30 @@ def test_a_scan_can_use_the_strict_three_level_model_and_records_it(world):
 def test_an_unknown_model_is_refused_with_a_json_error(world):
     response = world.client_for(world.alice).post(f"/companies/{world.bakery.pk}/scans/new/", {"model": "nope"})
     assert response.status_code == 400 and response.json()["field"] == "model"
-    assert not Scan.objects.filter(company=world.bakery).exists()
+    assert not Response.objects.filter(wave__company=world.bakery).exists()
 
 
-def test_a_scan_started_under_an_older_model_records_the_model_it_was_scored_with(world):
+def test_a_scan_started_under_an_older_model_version_is_scored_and_shown_with_that_version(world):
     client = world.client_for(world.alice)
     scan = start(client, world.bakery)
-    Scan.objects.filter(pk=scan.pk).update(model_version="0.9", model_hash="old")
-    for item, value in full_answers(MODEL, 4).items():
-        Answer.objects.create(scan=scan, item_id=item, value=value)
+    old = load_model("groeimodel", "1.0.0")
+    Response.objects.filter(pk=scan.pk).update(model_version=old.version, model_hash=old.content_hash)
+    for item, value in full_answers(old, 3).items():
+        Answer.objects.create(response=scan, item_id=item, value=value)
     assert client.post(f"/scans/{scan.pk}/submit/").status_code == 302
     scan.refresh_from_db()
-    assert (scan.model_version, scan.model_hash) == (MODEL.version, MODEL.content_hash)
+    assert (scan.model_version, scan.model_hash) == ("1.0.0", old.content_hash)
+    assert scan.result["model"]["version"] == "1.0.0"
+    page = client.get(f"/scans/{scan.pk}/result/").content.decode()
+    assert "1.0.0" in page
 
 
-def test_an_answer_to_a_statement_the_model_no_longer_has_blocks_submission_with_a_message(world):
+def test_an_answer_to_a_statement_the_version_does_not_have_is_refused_when_saved(world):
     client = world.client_for(world.alice)
     scan = start(client, world.bakery)
-    Scan.objects.filter(pk=scan.pk).update(model_hash="old")
-    for item, value in full_answers(MODEL, 4).items():
-        Answer.objects.create(scan=scan, item_id=item, value=value)
-    Answer.objects.create(scan=scan, item_id="l1.verdwenen.1", value=3)
-    response = client.post(f"/scans/{scan.pk}/submit/")
-    assert response.status_code == 400
-    assert "l1.verdwenen.1" in response.content.decode()
-    scan.refresh_from_db()
-    assert scan.status == "draft"
+    response = client.post(f"/scans/{scan.pk}/answer/", {"item": "l1.verdwenen.1", "l1.verdwenen.1": "3"})
+    assert response.status_code == 400 and "l1.verdwenen.1" in response.json()["error"]
+    assert not Answer.objects.filter(response=scan).exists()
 
 
 def test_starting_when_someone_else_just_started_returns_their_draft(world, monkeypatch):
@@ -222,14 +220,14 @@ def test_starting_when_someone_else_just_started_returns_their_draft(world, monk
     misses = {"left": 1}
 
     def first_missing_once(self):
-        if misses["left"] and self.model is Scan:
+        if misses["left"] and self.model is Response:
             misses["left"] -= 1
             return None
         return real_first(self)
 
     monkeypatch.setattr(QuerySet, "first", first_missing_once)
-    monkeypatch.setattr(services, "next_wave", lambda company: first.wave)
+    monkeypatch.setattr(services, "next_wave_number", lambda company: first.wave.number)
     again = services.start_scan(company=world.bakery, user=world.alice)
     assert misses["left"] == 0
     assert again.pk == first.pk
-    assert Scan.objects.filter(company=world.bakery).count() == 1
+    assert Response.objects.filter(wave__company=world.bakery).count() == 1

@@ -44,6 +44,10 @@ class BlockView:
     employees: BlockAggregate | None = None
     gap: float | None = None  # owner minus employees, only when marked
 
+    @property
+    def gap_size(self) -> float | None:
+        return None if self.gap is None else abs(self.gap)
+
 
 @dataclass(frozen=True)
 class LevelView:

@@ -28,6 +28,7 @@ confirmed. A user without a membership sees nothing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 from django.contrib.auth import get_user_model
@@ -38,7 +39,7 @@ from django.http import Http404
 from groeimodel.web.accounts.models import Membership, Role
 from groeimodel.web.companies.models import Company
 from groeimodel.web.initiatives.models import Initiative
-from groeimodel.web.scans.models import Scan
+from groeimodel.web.scans.models import Respondent, Response, Wave
 
 AnyUser: TypeAlias = AbstractBaseUser | AnonymousUser
 
@@ -131,14 +132,27 @@ def can_see_aggregates(user: AnyUser) -> bool:
     return role_of(user) in (Role.BEHEERDER, Role.ANALIST)
 
 
-def scans_for(user: AnyUser) -> QuerySet[Scan]:
-    return Scan.objects.filter(company__in=companies_for(user))
+def waves_for(user: AnyUser) -> QuerySet[Wave]:
+    return Wave.objects.filter(company__in=companies_for(user))
 
 
-def get_scan(user: AnyUser, pk: int) -> Scan:
+def get_wave(user: AnyUser, pk: int) -> Wave:
     try:
-        return scans_for(user).select_related("company").get(pk=pk)
-    except Scan.DoesNotExist:
+        return waves_for(user).select_related("company").get(pk=pk)
+    except Wave.DoesNotExist:
+        raise Http404 from None
+
+
+def scans_for(user: AnyUser) -> QuerySet[Response]:
+    """The owner's (management) responses, "scans" in the app, of the companies the user may see. Employees'
+    responses are never reachable one by one: they are shown only as aggregates of the wave."""
+    return Response.objects.filter(wave__company__in=companies_for(user), respondent=Respondent.MANAGEMENT)
+
+
+def get_scan(user: AnyUser, pk: int) -> Response:
+    try:
+        return scans_for(user).select_related("wave", "wave__company").get(pk=pk)
+    except Response.DoesNotExist:
         raise Http404 from None
 
 
@@ -147,14 +161,28 @@ def can_delete_draft_scans(user: AnyUser) -> bool:
     return role_of(user) in (Role.BEHEERDER, Role.ADVISEUR, Role.ONDERNEMER)
 
 
-def get_draft_scan_to_delete(user: AnyUser, pk: int) -> Scan:
+def get_draft_scan_to_delete(user: AnyUser, pk: int) -> Response:
     """A draft scan the user may delete; a submitted scan answers 404 like anything out of reach."""
     if not can_delete_draft_scans(user):
         raise Http404
     try:
-        return scans_for(user).select_related("company").get(pk=pk, status=Scan.Status.DRAFT)
-    except Scan.DoesNotExist:
+        return scans_for(user).select_related("wave", "wave__company").get(pk=pk, status=Response.Status.DRAFT)
+    except Response.DoesNotExist:
         raise Http404 from None
+
+
+def can_run_scans(user: AnyUser) -> bool:
+    """Start, fill and submit a scan; record a wave's growth figures; open and close an employee round."""
+    return role_of(user) in (Role.BEHEERDER, Role.ADVISEUR, Role.ONDERNEMER)
+
+
+def can_see_companies(user: AnyUser) -> bool:
+    return role_of(user) in (Role.BEHEERDER, Role.ADVISEUR, Role.ONDERNEMER)
+
+
+def can_edit_companies(user: AnyUser) -> bool:
+    """Edit and archive the companies in reach (``get_company_to_edit`` narrows it to those)."""
+    return role_of(user) in (Role.BEHEERDER, Role.ADVISEUR)
 
 
 def can_register_initiatives(user: AnyUser) -> bool:
@@ -192,3 +220,32 @@ def get_user_to_manage(user: AnyUser, pk: int) -> Any:
         return users_for(user).select_related("membership", "membership__company").get(pk=pk)
     except get_user_model().DoesNotExist:
         raise Http404 from None
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What the user may do, for templates and views: nobody else compares role names."""
+
+    see_companies: bool
+    create_company: bool
+    edit_companies: bool
+    run_scans: bool
+    delete_draft_scans: bool
+    register_initiatives: bool
+    restore_companies: bool
+    manage_users: bool
+    see_aggregates: bool
+
+
+def capabilities(user: AnyUser) -> Capabilities:
+    return Capabilities(
+        see_companies=can_see_companies(user),
+        create_company=can_create_company(user),
+        edit_companies=can_edit_companies(user),
+        run_scans=can_run_scans(user),
+        delete_draft_scans=can_delete_draft_scans(user),
+        register_initiatives=can_register_initiatives(user),
+        restore_companies=can_restore_companies(user),
+        manage_users=can_manage_users(user),
+        see_aggregates=can_see_aggregates(user),
+    )

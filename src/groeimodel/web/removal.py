@@ -62,12 +62,13 @@ def scan_delete(request: HttpRequest, pk: int) -> HttpResponse:
         except ScanError as exc:
             messages.error(request, str(exc))
             return redirect("company-detail", pk=company.pk)
-        messages.success(request, _("The draft scan %(wave)s has been deleted.") % {"wave": scan.wave})
+        messages.success(request, _("The draft scan %(wave)s has been deleted.") % {"wave": scan.wave.label})
         return redirect("company-detail", pk=company.pk)
     return _confirm(
         request,
         {
-            "title": _("Delete the draft scan %(wave)s of %(company)s?") % {"wave": scan.wave, "company": company},
+            "title": _("Delete the draft scan %(wave)s of %(company)s?")
+            % {"wave": scan.wave.label, "company": company},
             "text": _("The answers given so far are deleted with it. This cannot be undone."),
             "button": _("Delete draft scan"),
             "cancel_url": reverse("company-detail", args=[company.pk]),
@@ -156,7 +157,7 @@ def company_restore(request: HttpRequest, pk: int) -> HttpResponse:
 def company_delete(request: HttpRequest, pk: int) -> HttpResponse:
     company = access.get_archived_company(request.user, pk)
     form = ConfirmNameForm(request.POST if request.method == "POST" else None, company=company)
-    scans, initiatives = company.scans.count(), company.initiatives.count()
+    scans, initiatives = company.waves.count(), company.initiatives.count()
     if request.method == "POST" and form.is_valid():
         name = company.name
         delete_company(user=request.user, company=company)

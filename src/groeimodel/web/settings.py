@@ -7,6 +7,8 @@ GROEIMODEL_DATA_DIR       where the SQLite database and the development key live
 DATABASE_URL              e.g. postgres://user:pass@host:5432/db; SQLite in the data directory when unset.
 GROEIMODEL_SECURE_PROXY   "true" when behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 GROEIMODEL_LOCAL          "true" (what `make run` sets): production behaviour on this machine over plain HTTP.
+GROEIMODEL_EMPLOYEES_MIN  employees' scores are shown only from this many answers on (default 5).
+GROEIMODEL_GAP_POINTS     owner/employee gap in points above which a block is marked (default 20).
 """
 
 from __future__ import annotations
@@ -32,6 +34,19 @@ def envbool(name: str, default: bool = False) -> bool:
     if value in ("0", "false", "no", "off"):
         return False
     raise ImproperlyConfigured(f"{name} must be true or false, got {value!r}")
+
+
+def envint(name: str, default: int, minimum: int = 0) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, got {value!r}") from None
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {number}")
+    return number
 
 
 def envlist(name: str) -> list[str]:
@@ -86,6 +101,7 @@ INSTALLED_APPS = [
     "groeimodel.web.accounts",
     "groeimodel.web.companies",
     "groeimodel.web.scans",
+    "groeimodel.web.invitations",
     "groeimodel.web.initiatives",
     "groeimodel.web.audit",
 ]
@@ -190,6 +206,10 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Amsterdam"
 USE_TZ = True
+
+# The anonymity rule and the gap marking of the employees' view (DESIGN §5).
+EMPLOYEES_MIN = envint("GROEIMODEL_EMPLOYEES_MIN", 5, minimum=2)
+GAP_POINTS = envint("GROEIMODEL_GAP_POINTS", 20, minimum=1)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

@@ -12,18 +12,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 from groeimodel.web import access
 from groeimodel.web.accounts.forms import UserCreateForm
 from groeimodel.web.accounts.services import create_user
-from groeimodel.web.scans.models import Scan
+from groeimodel.web.scans.models import Respondent, Response
 
 K_ANONYMITY = 5
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    role = access.role_of(request.user)
-    if role == "analist":
-        return redirect("overview")
-    if role is None:
+    if access.membership_of(request.user) is None:
         return render(request, "accounts/no_membership.html", status=403)
+    if not access.can_see_companies(request.user):  # the analist: aggregates only
+        return redirect("overview")
     own = access.own_company_id(request.user)
     if own is not None:  # an ondernemer sees one company: land on it
         return redirect("company-detail", pk=own)
@@ -76,13 +75,18 @@ def overview(request: HttpRequest) -> HttpResponse:
     if not access.can_see_aggregates(request.user):
         raise Http404
     membership = request.user.membership  # type: ignore[union-attr]
-    submitted = Scan.objects.filter(status=Scan.Status.SUBMITTED)
-    latest = submitted.filter(company=OuterRef("company")).order_by("-submitted_at", "-pk").values("pk")[:1]
+    submitted = Response.objects.filter(status=Response.Status.SUBMITTED, respondent=Respondent.MANAGEMENT)
+    latest = submitted.filter(wave__company=OuterRef("wave__company")).order_by("-submitted_at", "-pk").values("pk")[:1]
     # Each company counts once, with its latest submitted scan.
     scans = submitted.filter(
-        company__organisation=membership.organisation, company__archived_at__isnull=True, pk=Subquery(latest)
+        wave__company__organisation=membership.organisation,
+        wave__company__archived_at__isnull=True,
+        pk=Subquery(latest),
     )
-    counts = {r["position"]: r["firms"] for r in scans.values("position").annotate(firms=Count("company"))}
+    counts = {
+        r["position"]: r["firms"]
+        for r in scans.values("position").annotate(firms=Count("wave__company", distinct=True))
+    }
     cells = [{"position": p, "firms": counts.get(p) if counts.get(p, 0) >= K_ANONYMITY else None} for p in range(0, 5)]
     suppressed = any(0 < counts.get(p, 0) < K_ANONYMITY for p in range(0, 5))
     total = sum(counts.values())

@@ -16,12 +16,12 @@ from groeimodel.web.companies.forms import CompanyFilterForm, CompanyForm
 from groeimodel.web.companies.models import Province, SizeClass
 from groeimodel.web.companies.services import create_company, update_company
 from groeimodel.web.i18n import current_lang, level_label
-from groeimodel.web.scans.models import Scan
+from groeimodel.web.scans.models import Respondent, Response
 
 
 @login_required
 def company_list(request: HttpRequest) -> HttpResponse:
-    if access.role_of(request.user) is None or access.role_of(request.user) == "analist":
+    if not access.can_see_companies(request.user):
         raise Http404
     companies = access.companies_for(request.user)
     form = CompanyFilterForm(request.GET or None)
@@ -38,19 +38,16 @@ def company_list(request: HttpRequest) -> HttpResponse:
     # Scans for the companies on this page only, not for the whole (filtered) list: a count, and the latest
     # submitted one with its ladder position and next step.
     on_page = [c.pk for c in page.object_list]
-    counts = dict(
-        Scan.objects.filter(company__in=on_page)
-        .values_list("company")
-        .annotate(n=Count("id"))
-        .values_list("company", "n")
-    )
-    latest: dict[int, Scan] = {}
+    owners = Response.objects.filter(wave__company__in=on_page, respondent=Respondent.MANAGEMENT)
+    counts = dict(owners.values_list("wave__company").annotate(n=Count("id")).values_list("wave__company", "n"))
+    latest: dict[int, Response] = {}
     for scan in (
-        Scan.objects.filter(company__in=on_page, status=Scan.Status.SUBMITTED)
-        .only("company_id", "submitted_at", "position", "next_level", "model_id")
-        .order_by("company_id", "submitted_at")
+        owners.filter(status=Response.Status.SUBMITTED)
+        .select_related("wave")
+        .only("wave__company_id", "submitted_at", "position", "next_level", "model_id")
+        .order_by("wave__company_id", "submitted_at")
     ):
-        latest[scan.company_id] = scan
+        latest[scan.wave.company_id] = scan
     sizes, provinces = dict(SizeClass.choices), dict(Province.choices)
     lang = current_lang()
     rows = []
@@ -130,7 +127,9 @@ def _refuse_duplicate_kvk(form: CompanyForm) -> None:
 def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
     company = access.get_company(request.user, pk)
     lang = current_lang()
-    scans = list(company.scans.order_by("-created_at"))
+    scans = list(
+        access.scans_for(request.user).filter(wave__company=company).select_related("wave").order_by("-wave__number")
+    )
     for scan in scans:
         scan.position_label = level_label(scan.model_id, scan.position, lang) if scan.submitted else None  # type: ignore[attr-defined]
     model = load_model("groeimodel")
@@ -156,7 +155,7 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "initiative_groups": groups,
             "has_initiatives": bool(initiatives),
             "can_register": access.can_register_initiatives(request.user),
-            "can_edit": access.role_of(request.user) in ("beheerder", "adviseur"),
+            "can_edit": access.can_edit_companies(request.user),
             "can_archive": access.can_edit_company(request.user, company),
             "can_delete_drafts": access.can_delete_draft_scans(request.user),
             "models": [(m.id, m.name(current_lang()), m.version) for m in list_models()],

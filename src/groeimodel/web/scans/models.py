@@ -1,23 +1,88 @@
+"""Waves, responses, answers and the scores stored as rows (DESIGN §4).
+
+A company has waves (T0, T1, ...: a number, a date, the model id and version, and the growth indicators of that
+moment). A wave has responses: the owner's or management's, and anonymous employees' (only "leads people: yes or
+no" is known of them). A response has answers. When a response is submitted, the core scores it; the full result
+is stored with it and its block and level scores also as :class:`ScoreRow` rows, so the benchmark and the monitor
+aggregate numbers in the database and never re-score.
+"""
+
 from __future__ import annotations
 
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from groeimodel.web.companies.models import Company
 
 
-class Scan(models.Model):
-    """One filled-in questionnaire of a company in a wave (T0, T1, ...), scored when it is submitted."""
+class Respondent(models.TextChoices):
+    MANAGEMENT = "management", _("owner or management")
+    EMPLOYEE = "employee", _("employee")
+
+
+def _today() -> Any:
+    return timezone.localdate()
+
+
+class Wave(models.Model):
+    """One moment at which a company is measured: T0, T1, ..., with the Innovatie Groei Model's growth figures."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="waves")
+    number = models.PositiveSmallIntegerField()
+    date = models.DateField(_("date"), default=_today)
+    model_id = models.CharField(max_length=64)
+    model_version = models.CharField(max_length=32)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    # Duurzame groei (IGM): the firm's figures at this wave; level-specific indicators by id.
+    employees_fte = models.DecimalField(
+        _("employees (FTE)"), max_digits=8, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    revenue = models.DecimalField(
+        _("revenue (EUR)"), max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    added_value = models.DecimalField(_("added value (EUR)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    profit = models.DecimalField(_("profit (EUR)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    export_share = models.DecimalField(
+        _("export share of revenue (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    level_indicators: models.JSONField[Any] = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["company", "number"]
+        constraints = [models.UniqueConstraint(fields=["company", "number"], name="one_wave_number_per_company")]
+
+    def __str__(self) -> str:
+        return f"{self.company} {self.label}"
+
+    @property
+    def label(self) -> str:
+        return f"T{self.number}"
+
+
+class Response(models.Model):
+    """One respondent's filled-in questionnaire in a wave, scored when it is submitted."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("in progress")
         SUBMITTED = "submitted", _("submitted")
 
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="scans")
-    wave = models.CharField(_("wave"), max_length=8)
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="responses")
+    respondent = models.CharField(max_length=12, choices=Respondent.choices, default=Respondent.MANAGEMENT)
+    leads_people = models.BooleanField(null=True, blank=True)  # employees only
+    # The model version the response is scored with (the wave's, or a newer one it was carried over to).
     model_id = models.CharField(max_length=64)
     model_version = models.CharField(max_length=32)
     model_hash = models.CharField(max_length=64)
@@ -26,30 +91,63 @@ class Scan(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
-    # Stored at submission by the core (DESIGN §4): the monitor and benchmark aggregate these, never re-score.
     position = models.PositiveSmallIntegerField(null=True, blank=True)
     next_level = models.PositiveSmallIntegerField(null=True, blank=True)
     result: models.JSONField[Any] = models.JSONField(null=True, blank=True)
 
     class Meta:
-        ordering = ["company", "wave"]
-        constraints = [models.UniqueConstraint(fields=["company", "wave"], name="one_scan_per_company_wave")]
+        ordering = ["wave", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wave"], condition=Q(respondent="management"), name="one_management_response_per_wave"
+            )
+        ]
+        indexes = [models.Index(fields=["wave", "respondent", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.company} {self.wave}"
+        return f"{self.wave} {self.respondent}"
 
     @property
     def submitted(self) -> bool:
         return self.status == self.Status.SUBMITTED
 
+    @property
+    def company(self) -> Company:
+        return self.wave.company
+
+    @property
+    def wave_label(self) -> str:
+        return self.wave.label
+
 
 class Answer(models.Model):
     """An answer to one statement: 1..5, or None for "weet niet / n.v.t."; no row means not answered yet."""
 
-    scan = models.ForeignKey(Scan, on_delete=models.CASCADE, related_name="answers")
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     item_id = models.CharField(max_length=64)
     value = models.PositiveSmallIntegerField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["scan", "item_id"], name="one_answer_per_item")]
+        constraints = [models.UniqueConstraint(fields=["response", "item_id"], name="one_answer_per_item")]
+
+
+class ScoreRow(models.Model):
+    """A block's or a level's score of one submitted response, as a row the database can aggregate."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="score_rows")
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="score_rows")
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="score_rows")
+    respondent = models.CharField(max_length=12, choices=Respondent.choices)
+    model_id = models.CharField(max_length=64)
+    level = models.PositiveSmallIntegerField()
+    block = models.CharField(max_length=64, blank=True)  # empty for the level's own row
+    score = models.FloatField(null=True)
+    band = models.CharField(max_length=32, null=True)
+    achieved = models.BooleanField(null=True)  # levels only
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["model_id", "respondent", "level", "block"]),
+            models.Index(fields=["company", "wave"]),
+        ]

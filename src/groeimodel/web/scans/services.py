@@ -1,11 +1,11 @@
-"""Writes for scans: each is a small function with keyword-only arguments inside a transaction."""
+"""Writes for waves and responses: each is a small function with keyword-only arguments inside a transaction."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -14,42 +14,56 @@ from groeimodel.model import DEFAULT_MODEL, Model, load_model
 from groeimodel.scoring import ScanResult, score
 from groeimodel.web.audit.services import Action, record
 from groeimodel.web.companies.models import Company
-from groeimodel.web.scans.models import Answer, Scan
+from groeimodel.web.scans.models import Answer, Respondent, Response, ScoreRow, Wave
 
 
 class ScanError(Exception):
     """A scan action that is not possible now; the message is for the user."""
 
 
-def model_of(scan: Scan) -> Model:
-    return load_model(scan.model_id)
+def model_of(response: Response | Wave) -> Model:
+    """The model version the response (or wave) is scored with; old versions stay loadable."""
+    return load_model(response.model_id, response.model_version)
 
 
-def next_wave(company: Company) -> str:
-    waves = [int(m.group(1)) for w in company.scans.values_list("wave", flat=True) if (m := re.fullmatch(r"T(\d+)", w))]
-    return f"T{max(waves) + 1}" if waves else "T0"
+def next_wave_number(company: Company) -> int:
+    highest = company.waves.aggregate(n=Max("number"))["n"]
+    return 0 if highest is None else highest + 1
 
 
-def start_scan(*, company: Company, user: Any, model_id: str = DEFAULT_MODEL) -> Scan:
-    """A new scan in the company's next wave, or the draft that is still open.
+def start_scan(*, company: Company, user: Any, model_id: str = DEFAULT_MODEL) -> Response:
+    """The owner's response in a new wave of the company, or the draft that is still open.
 
-    Two people starting at the same moment both get the one new scan: the second insert meets the unique
-    (company, wave) constraint and then finds the first one's draft.
+    Two people starting at the same moment both get the one new draft: the second insert meets the unique
+    (company, number) constraint and then finds the first one's draft.
     """
     model = load_model(model_id)
     for _attempt in range(3):
         try:
             with transaction.atomic():
-                draft = company.scans.select_for_update().filter(status=Scan.Status.DRAFT).first()
+                draft = (
+                    Response.objects.select_for_update()
+                    .filter(wave__company=company, respondent=Respondent.MANAGEMENT, status=Response.Status.DRAFT)
+                    .select_related("wave")
+                    .first()
+                )
                 if draft is not None:
                     return draft
-                return Scan.objects.create(
+                by = user if getattr(user, "is_authenticated", False) else None
+                wave = Wave.objects.create(
                     company=company,
-                    wave=next_wave(company),
+                    number=next_wave_number(company),
+                    model_id=model.id,
+                    model_version=model.version,
+                    created_by=by,
+                )
+                return Response.objects.create(
+                    wave=wave,
+                    respondent=Respondent.MANAGEMENT,
                     model_id=model.id,
                     model_version=model.version,
                     model_hash=model.content_hash,
-                    created_by=user if getattr(user, "is_authenticated", False) else None,
+                    created_by=by,
                 )
         except IntegrityError:
             continue
@@ -66,7 +80,7 @@ def parse_value(raw: str) -> int | None:
 
 
 @transaction.atomic
-def save_answers(*, scan: Scan, answers: dict[str, int | None]) -> None:
+def save_answers(*, scan: Response, answers: dict[str, int | None]) -> None:
     if scan.submitted:
         raise ScanError(_("This scan has been submitted and can no longer be changed."))
     model = model_of(scan)
@@ -75,28 +89,45 @@ def save_answers(*, scan: Scan, answers: dict[str, int | None]) -> None:
         raise ScanError(_("Unknown statement: %(item)s") % {"item": unknown[0]})
     now = timezone.now()
     Answer.objects.bulk_create(
-        [Answer(scan=scan, item_id=item, value=value, updated_at=now) for item, value in answers.items()],
+        [Answer(response=scan, item_id=item, value=value, updated_at=now) for item, value in answers.items()],
         update_conflicts=True,
-        unique_fields=["scan", "item_id"],
+        unique_fields=["response", "item_id"],
         update_fields=["value", "updated_at"],
     )
-    Scan.objects.filter(pk=scan.pk).update(updated_at=now)
+    Response.objects.filter(pk=scan.pk).update(updated_at=now)
 
 
-def answers_of(scan: Scan) -> dict[str, int | None]:
+def answers_of(scan: Response) -> dict[str, int | None]:
     return dict(scan.answers.values_list("item_id", "value"))
 
 
-def missing_items(scan: Scan, answers: dict[str, int | None] | None = None) -> list[str]:
+def missing_items(scan: Response, answers: dict[str, int | None] | None = None) -> list[str]:
     """Items without any answer yet ("weet niet" counts as an answer), in questionnaire order."""
     given = answers_of(scan) if answers is None else answers
     return [item.id for item in model_of(scan).items if item.id not in given]
 
 
+def store_score_rows(response: Response, result: ScanResult) -> None:
+    """The block and level scores of a submitted response as rows (DESIGN §4), beside the full result."""
+    wave = response.wave
+    common = {
+        "response": response,
+        "wave": wave,
+        "company_id": wave.company_id,
+        "respondent": response.respondent,
+        "model_id": result.model_id,
+    }
+    rows = []
+    for lv in result.levels:
+        rows.append(ScoreRow(**common, level=lv.level, block="", score=lv.score, band=lv.band, achieved=lv.achieved))
+        rows += [ScoreRow(**common, level=lv.level, block=b.id, score=b.score, band=b.band) for b in lv.blocks]
+    ScoreRow.objects.bulk_create(rows)
+
+
 @transaction.atomic
-def submit_scan(*, scan: Scan) -> ScanResult:
-    """Score the scan with the core and store the result with it (DESIGN §4)."""
-    scan = Scan.objects.select_for_update().get(pk=scan.pk)
+def submit_scan(*, scan: Response) -> ScanResult:
+    """Score the response with the core and store the result with it, and as rows (DESIGN §4)."""
+    scan = Response.objects.select_for_update().select_related("wave").get(pk=scan.pk)
     if scan.submitted:
         raise ScanError(_("This scan has already been submitted."))
     answers = answers_of(scan)
@@ -109,34 +140,61 @@ def submit_scan(*, scan: Scan) -> ScanResult:
             % {"count": len(missing)}
         )
     model = model_of(scan)
-    if model.content_hash != scan.model_hash:
-        # The model file changed while the scan was open: score with the installed one if every answer still fits.
-        gone = [item for item in answers if item not in model.item_index]
-        if gone:
-            raise ScanError(
-                _("The questionnaire has changed since this scan was started; statement %(item)s no longer exists.")
-                % {"item": gone[0]}
-            )
-        scan.model_version, scan.model_hash = model.version, model.content_hash
     result = score(model, answers)
     scan.result = result.to_dict("nl")
     scan.position = result.position
     scan.next_level = result.next_level
-    scan.status = Scan.Status.SUBMITTED
+    scan.status = Response.Status.SUBMITTED
     scan.submitted_at = timezone.now()
     scan.save()
+    store_score_rows(scan, result)
     return result
 
 
-def delete_draft_scan(*, user: Any, scan: Scan) -> None:
-    """Throw away a draft scan with its answers; a scan submitted in the meantime is kept (ScanError)."""
+@transaction.atomic
+def submit_employee_response(*, wave: Wave, answers: dict[str, int | None], leads_people: bool | None) -> ScanResult:
+    """An employee's answers, scored and stored at once: no draft, no account, nothing that names the person."""
+    model = model_of(wave)
+    unknown = [item for item in answers if item not in model.item_index]
+    if unknown:
+        raise ScanError(_("Unknown statement: %(item)s") % {"item": unknown[0]})
+    result = score(model, answers)
+    response = Response.objects.create(
+        wave=wave,
+        respondent=Respondent.EMPLOYEE,
+        leads_people=leads_people,
+        model_id=model.id,
+        model_version=model.version,
+        model_hash=model.content_hash,
+        status=Response.Status.SUBMITTED,
+        submitted_at=timezone.now(),
+        position=result.position,
+        next_level=result.next_level,
+        result=result.to_dict("nl"),
+    )
+    Answer.objects.bulk_create([Answer(response=response, item_id=k, value=v) for k, v in answers.items()])
+    store_score_rows(response, result)
+    return result
+
+
+def delete_draft_scan(*, user: Any, scan: Response) -> None:
+    """Throw away a draft scan with its answers (and its wave, when nothing else is in it); a scan submitted in
+    the meantime is kept (ScanError)."""
     with transaction.atomic():
-        locked = Scan.objects.select_for_update().filter(pk=scan.pk, status=Scan.Status.DRAFT).first()
+        locked = (
+            Response.objects.select_for_update()
+            .select_related("wave", "wave__company")
+            .filter(pk=scan.pk, status=Response.Status.DRAFT)
+            .first()
+        )
         if locked is None:
             raise ScanError(_("This scan has been submitted in the meantime; a submitted scan is kept."))
-        company = scan.company
-        label = f"{company.name} {scan.wave}"
+        wave = locked.wave
+        company = wave.company
+        label = f"{company.name} {wave.label}"
         locked.delete()
+        if not wave.responses.exists():
+            wave.delete()
         record(
             actor=user, organisation=company.organisation_id, action=Action.DELETE, object_kind="scan",
             object_id=scan.pk, label=label,

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -13,11 +14,15 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from groeimodel.model import DEFAULT_MODEL, Lang, Model, list_models
+from groeimodel.model import DEFAULT_MODEL, Lang, Model, list_models, load_model
 from groeimodel.reports.charts import Series, radar_svg
+from groeimodel.reports.view import build_view
+from groeimodel.respondents import employee_view
+from groeimodel.scoring import Role, ScanResult, combine
 from groeimodel.web import access
 from groeimodel.web.i18n import current_lang, level_label
-from groeimodel.web.scans.models import Scan
+from groeimodel.web.invitations.models import EmployeeRound
+from groeimodel.web.scans.models import Respondent, Response
 from groeimodel.web.scans.services import (
     ScanError,
     answers_of,
@@ -182,7 +187,7 @@ def scan_review(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_review(request, scan)
 
 
-def _render_review(request: HttpRequest, scan: Scan, error: str | None = None) -> HttpResponse:
+def _render_review(request: HttpRequest, scan: Response, error: str | None = None) -> HttpResponse:
     model = model_of(scan)
     lang = current_lang()
     answers = answers_of(scan)
@@ -228,18 +233,35 @@ def scan_result(request: HttpRequest, pk: int) -> HttpResponse:
     if not scan.submitted or scan.result is None or scan.submitted_at is None:
         return redirect("scan-fill", pk=scan.pk)
     lang = current_lang()
-    # A submitted scan's result never changes: its rendered body is cached per scan, model and language.
-    key = f"scan-result:{scan.pk}:{scan.model_hash}:{scan.submitted_at.timestamp()}:{lang}"
+    wave = scan.wave
+    earlier = list(
+        access.scans_for(request.user)
+        .filter(wave__company_id=wave.company_id, wave__number__lt=wave.number, status=Response.Status.SUBMITTED)
+        .select_related("wave")
+        .order_by("wave__number")
+    )
+    employees = list(
+        Response.objects.filter(wave=wave, respondent=Respondent.EMPLOYEE, status=Response.Status.SUBMITTED)
+        .order_by("pk")
+        .values_list("model_id", "model_version", "result")
+    )
+    # The page of a submitted scan changes only when an employee answers or an earlier wave changes: its body is
+    # cached per scan, model, language and those.
+    key = ":".join(
+        str(part)
+        for part in ("scan-result", scan.pk, scan.model_hash, scan.submitted_at.timestamp(), lang, len(employees),
+                     *(e.pk for e in earlier))
+    )  # fmt: skip
     body = cache.get(key)
     if body is None:
-        body = render_to_string("scans/_result_body.html", _result_context(scan, lang))
+        body = render_to_string("scans/_result_body.html", _result_context(scan, earlier, employees, lang))
         cache.set(key, body, timeout=None)
     # Initiatives of the company that work on the blocks the advice names, or on the next level (not cached).
     advised = [a["block"] for a in scan.result["advice"]]
     next_level = scan.result["next_level"]
     related = [
         i
-        for i in scan.company.initiatives.order_by("-created_at")
+        for i in wave.company.initiatives.order_by("-created_at")
         if set(i.blocks) & set(advised) or (next_level is not None and i.level == next_level)
     ]
     for initiative in related:
@@ -249,7 +271,7 @@ def scan_result(request: HttpRequest, pk: int) -> HttpResponse:
         "scans/result.html",
         {
             "scan": scan,
-            "company": scan.company,
+            "company": wave.company,
             "model_name": model_of(scan).name(lang),
             "body": mark_safe(body),
             "related_initiatives": related,
@@ -258,65 +280,55 @@ def scan_result(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _result_context(scan: Scan, lang: Lang) -> dict[str, Any]:
+def _stored(response: Response) -> ScanResult:
+    assert response.result is not None
+    return ScanResult.from_dict(response.result, model_of(response))
+
+
+def _result_context(
+    scan: Response, earlier: list[Response], employees: list[tuple[str, str, Any]], lang: Lang
+) -> dict[str, Any]:
     model = model_of(scan)
-    result = scan.result
-    assert result is not None
-    band_names = {b.id: b.name.get(lang) for b in model.bands}
-    insufficient = model.data.scoring.insufficient.get(lang)
-    levels = []
-    for lv in result["levels"]:
-        data = model.level(lv["level"])
-        levels.append(
-            {
-                **lv,
-                "name": data.name.get(lang),
-                "subtitle": data.subtitle.get(lang),
-                "key_question": data.key_question.get(lang),
-                "reconstruction": data.reconstruction,
-                "band_name": band_names.get(lv["band"], insufficient),
-                "is_position": lv["level"] == result["position"],
-                "is_next": lv["level"] == result["next_level"],
-                "blocks": [
-                    {
-                        **b,
-                        "name": model.blocks[model.block_index[b["id"]]].data.name.get(lang),
-                        "band_name": band_names.get(b["band"], insufficient),
-                    }
-                    for b in lv["blocks"]
-                ],
-            }
+    result = _stored(scan)
+    previous = (earlier[-1].wave.label, model_of(earlier[-1]), _stored(earlier[-1])) if earlier else None
+    first = (earlier[0].wave.label, model_of(earlier[0]), _stored(earlier[0])) if len(earlier) > 1 else None
+    employee_results = [
+        ScanResult.from_dict(data, load_model(model_id, version))
+        for model_id, version, data in employees
+        if (model_id, version) == (scan.model_id, scan.model_version)
+    ]
+    staff = employee_view(employee_results, k=settings.EMPLOYEES_MIN)
+    view = build_view(
+        model, result, lang, previous=previous, first=first, employees=staff, gap_points=settings.GAP_POINTS
+    )
+    firm = None
+    if staff.shown:
+        respondents: list[tuple[Role, ScanResult]] = [("management", result)]
+        respondents += [("employee", r) for r in employee_results]
+        combined = combine(model, respondents)
+        firm = build_view(model, combined.result, lang)
+    series = [Series(name=_("Score"), values=[b.score for b in view.blocks])]
+    if previous is not None:
+        before = {b.id: b.score for lv in previous[2].levels for b in lv.blocks}
+        series.insert(
+            0,
+            Series(
+                name=_("Score at %(wave)s") % {"wave": previous[0]},
+                values=[before.get(b.id) for b in view.blocks],
+                css_class="series-previous",
+            ),
         )
-    advice = []
-    for a in result["advice"]:
-        block = model.blocks[model.block_index[a["block"]]]
-        text = block.data.advice[a["band"]] if a["band"] else model.data.scoring.insufficient_advice
-        advice.append(
-            {
-                "block": block.data.name.get(lang),
-                "score": a["score"],
-                "band_name": band_names.get(a["band"], insufficient),
-                "text": text.get(lang),
-            }
-        )
-    blocks = [b for lv in levels for b in lv["blocks"]]
     radar = radar_svg(
-        [f"{b['id'].split('.')[0][1:]}. {b['name']}" for b in blocks],
-        [Series(name=_("Score"), values=[b["score"] for b in blocks])],
+        [f"{b.number}. {b.name}" for b in view.blocks],
+        series,
         threshold=model.threshold,
         title=_("Scores per building block, 0 to 100"),
     )
-    next_level = model.level(result["next_level"]) if result["next_level"] else None
     return {
-        "position": result["position"],
-        "position_name": model.level(result["position"]).name.get(lang) if result["position"] else None,
-        "next_level": next_level,
-        "next_level_name": next_level.name.get(lang) if next_level else None,
-        "levels": list(reversed(levels)),
-        "levels_up": levels,
-        "has_reconstruction": any(lv["reconstruction"] for lv in levels),
-        "threshold": model.threshold,
-        "advice": advice,
+        "view": view,
+        "has_round": EmployeeRound.objects.filter(wave=scan.wave).exists(),
+        "firm": firm,
         "radar": radar,
-        "radar_gaps": [b["name"] for b in blocks if b["score"] is None],
+        "previous_label": previous[0] if previous else None,
+        "wave_label": scan.wave.label,
     }
