@@ -205,6 +205,11 @@ def test_an_advisor_runs_a_scan_from_new_company_to_result(
     page.locator(f"main table a[href$='/scans/{scan.pk}/']").click()
     expect(page).to_have_url(re.compile(rf"/scans/{scan.pk}/$"))
     expect_progress(page, half_done)
+    # "Verder met de scan" opens the first unfinished block: the half-done second one, with its answers
+    assert item_ids(page) == items
+    assert checked_values(page) == {i: given.get(i) for i in items}
+    page.locator("#blocks a[href$='?block=0']").click()
+    expect(page).to_have_url(re.compile(r"\?block=0$"))
     assert checked_values(page) == {i: given[i] for i in item_ids(page)}  # block 1 kept too
     page.locator("#blocks a[href$='?block=1']").click()
     expect(page).to_have_url(re.compile(r"\?block=1$"))

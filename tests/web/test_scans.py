@@ -231,3 +231,32 @@ def test_starting_when_someone_else_just_started_returns_their_draft(world, monk
     assert misses["left"] == 0
     assert again.pk == first.pk
     assert Response.objects.filter(wave__company=world.bakery).count() == 1
+
+
+def test_a_later_wave_shows_the_change_since_the_previous_wave_and_t0_and_the_ladder_move(world):
+    from .conftest import submitted_scan
+
+    submitted_scan(world.bakery, value=2)  # T0: 25 everywhere, position 0
+    submitted_scan(world.bakery, value=3)  # T1: 50
+    t2 = submitted_scan(world.bakery, value=4)  # T2: 75, every level achieved
+    html = world.client_for(world.alice).get(f"/scans/{t2.pk}/result/").content.decode()
+    assert 'data-direction="up"' in html and "van positie 0 naar 4" in html
+    assert "Sinds T1" in html and "Sinds T0" in html
+    assert "25 punten omhoog" in html and "50 punten omhoog" in html
+    assert 'class="series-previous"' in html  # T1 as the radar's second outline
+    t0 = Response.objects.get(wave__company=world.bakery, wave__number=0)
+    first = world.client_for(world.alice).get(f"/scans/{t0.pk}/result/").content.decode()
+    assert "Sinds T" not in first and "series-previous" not in first
+
+
+def test_waves_scored_with_different_model_versions_compare_only_common_blocks_and_say_so(world):
+    from .conftest import submitted_scan
+
+    t0 = submitted_scan(world.bakery, value=2)
+    old = load_model("groeimodel", "1.0.0")
+    Response.objects.filter(pk=t0.pk).update(model_version=old.version, model_hash=old.content_hash)
+    result = dict(t0.result, model={"id": "groeimodel", "version": "1.0.0"})
+    Response.objects.filter(pk=t0.pk).update(result=result)
+    t1 = submitted_scan(world.bakery, value=3)
+    html = world.client_for(world.alice).get(f"/scans/{t1.pk}/result/").content.decode()
+    assert "is gescoord met een andere versie van het model" in html
