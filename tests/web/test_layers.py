@@ -9,10 +9,10 @@ import groeimodel.web
 
 WEB = Path(groeimodel.web.__file__).resolve().parent
 ROLE_NAMES = ("beheerder", "adviseur", "ondernemer", "analist")
-COMPARES_A_ROLE = re.compile(
-    r"""(\brole\b\s*(==|!=|\bin\b))|((==|!=)\s*['"](%s)['"])|(Role\.(%s))"""
-    % ("|".join(ROLE_NAMES), "|".join(r.upper() for r in ROLE_NAMES))
-)
+NAMES = "|".join(ROLE_NAMES)
+CONSTANTS = "|".join(r.upper() for r in ROLE_NAMES)
+COMPARES_A_ROLE = re.compile(rf"""(\brole\b\s*(==|!=|\bin\b))|((==|!=)\s*['"]({NAMES})['"])|(Role\.({CONSTANTS}))""")
+IN_A_TEMPLATE = re.compile(rf"""\.role\b|role\s*==|==\s*['"]({NAMES})['"]""")
 # Where role names belong: the access rules, the models and forms that store and validate a role, the services
 # that write it, and the demo data that creates one user per role.
 ALLOWED = {"access.py", "models.py", "forms.py", "services.py", "manage.py", "demo.py"}
@@ -23,7 +23,7 @@ def test_no_template_compares_role_names():
         f"{path.relative_to(WEB)}:{n}: {line.strip()}"
         for path in (WEB / "templates").rglob("*.html")
         for n, line in enumerate(path.read_text().splitlines(), 1)
-        if re.search(r"\.role\b|role\s*==|==\s*['\"](%s)['\"]" % "|".join(ROLE_NAMES), line)
+        if IN_A_TEMPLATE.search(line)
     ]
     assert not offenders, "templates get the capabilities object `can` from access.py:\n" + "\n".join(offenders)
 
