@@ -296,6 +296,7 @@ def _result_context(scan: Scan, lang: Lang) -> dict[str, Any]:
         [Series(name=_("Score"), values=[b["score"] for b in blocks])],
         threshold=model.threshold,
         title=_("Scores per building block, 0 to 100"),
+        described_by="scores-table",
     )
     next_level = model.level(result["next_level"]) if result["next_level"] else None
     return {
