@@ -243,3 +243,108 @@ def test_chart_text_is_at_least_12_px_and_4_5_to_1_at_every_width(
             if problems := chart_text_problems(page, f"svg.{chart}"):
                 measured[f"{chart} at {width}"] = problems
     assert not measured, "\n".join(f"{k}: {p}" for k, v in measured.items() for p in v)
+
+
+def switch_language(page: Page, language: str) -> None:
+    page.locator(f"header form.lang button[value={language}]").click()
+    expect(page.locator("html")).to_have_attribute("lang", language)
+
+
+def expect_error_summary_with_focus(page: Page, fields: list[str]) -> None:
+    """Focus is on the summary at the top of the form; it lists each field's error with a link to the field."""
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
+    expect(summary).to_have_attribute("role", "alert")
+    links = summary.locator("a")
+    assert links.evaluate_all("els => els.map(a => a.getAttribute('href'))") == [f"#id_{f}" for f in fields]
+    summary_box, form_box = summary.bounding_box(), page.locator("main form").last.bounding_box()
+    assert summary_box and form_box and summary_box["y"] <= form_box["y"] + 40, "the summary is not at the top"
+    for field in fields:  # each entry names its field's error and leads to the field
+        error = page.locator(f"#id_{field}_error")
+        expect(summary.locator(f"a[href='#id_{field}']")).to_contain_text(error.inner_text().strip())
+    links.first.click()
+    expect(page.locator(f"#id_{fields[0]}")).to_be_in_viewport()
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_after_a_form_with_errors_focus_is_on_an_error_summary_that_links_to_the_fields(
+    page: Page, site: str, demo_logins: list[Any], language: str, browser_errors: list[str]
+) -> None:
+    # Logging in with a wrong password: a non-field error, in the summary without a link.
+    page.goto(f"{site}/accounts/login/")
+    if language == "en":
+        switch_language(page, "en")
+    page.locator("#id_username").fill("nobody")
+    page.locator("#id_password").fill("wrong")
+    page.locator("main form button[type=submit]").click()
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.locator("li")).to_have_count(1)
+    assert_accessible(page, "login with errors", other_language=False)
+
+    # A company without a name and with a 7-digit KvK number.
+    admin = demo_login(demo_logins, "beheerder", "noorderlicht")
+    log_in(page, site, admin)
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    page.goto(f"{site}/companies/new/")
+    page.locator("#id_kvk_number").fill("1234567")
+    page.locator("main form button[type=submit].primary").click()
+    expect_error_summary_with_focus(page, ["name", "kvk_number", "sbi_section", "employees", "province"])
+    assert_accessible(page, "company-create with errors", other_language=False)
+
+    # A user without a password and an entrepreneur without a company; then one that is added (a message).
+    page.goto(f"{site}/users/")
+    page.locator("#id_username").fill("nieuwe-ondernemer")
+    page.locator("#id_role").select_option("ondernemer")
+    page.locator("main form button[type=submit].primary").click()
+    expect_error_summary_with_focus(page, ["company", "password"])
+    assert_accessible(page, "user-list with errors", other_language=False)
+    page.locator("#id_role").select_option("adviseur")
+    page.locator("#id_password").fill("een-lang-en-sterk-wachtwoord-2026")
+    page.locator("main form button[type=submit].primary").click()
+    message = page.locator("main [role=status] ul.messages li")
+    expect(message).to_contain_text("nieuwe-ondernemer")
+    assert_accessible(page, "user-list with a message", other_language=False)
+
+    # The password change with a wrong old password.
+    page.goto(f"{site}/accounts/password_change/")
+    page.locator("#id_old_password").fill("wrong")
+    page.locator("#id_new_password1").fill("een-lang-en-sterk-wachtwoord-2026")
+    page.locator("#id_new_password2").fill("een-lang-en-sterk-wachtwoord-2026")
+    page.locator("main form button[type=submit].primary").click()
+    expect_error_summary_with_focus(page, ["old_password"])
+    assert_accessible(page, "password_change with errors", other_language=False)
+    assert not browser_errors, browser_errors
+
+
+def test_on_a_phone_the_block_navigation_is_reachable_and_the_scores_table_fits(
+    page: Page, site: str, fixtures_for_walk: dict[str, Any]
+) -> None:
+    f = fixtures_for_walk
+    page.set_viewport_size(PHONE)
+    log_in(page, site, f["advisor"])
+    page.goto(f"{site}/scans/{f['draft'].pk}/")
+    blocks = page.get_by_role("navigation", name=re.compile("Bouwstenen|Building blocks"))
+    expect(blocks).to_be_attached()
+    expect(blocks.locator("a")).to_have_count(f["blocks"])
+    page.locator(".to-blocks a").click()  # the link at the top leads to it
+    expect(blocks).to_be_in_viewport()
+    blocks.locator("a").nth(2).click()
+    expect(page).to_have_url(re.compile(r"\?block=2$"))
+    expect(blocks.locator("a[aria-current=step]")).to_have_count(1)
+    # By keyboard, the navigation follows the block's buttons.
+    page.locator("main form.questionnaire button").last.focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('#blocks') !== null")
+
+    page.goto(f"{site}/scans/{f['submitted'].pk}/result/")
+    for language in ("nl", "en"):
+        fits = page.evaluate(
+            """() => { const t = document.querySelector('table.scores'), w = t.parentElement;
+                return {table: t.getBoundingClientRect().width, box: w.clientWidth, scroll: w.scrollWidth}; }"""
+        )
+        assert fits["scroll"] <= fits["box"] and fits["table"] <= fits["box"] + 0.5, (language, fits)
+        if language == "nl":
+            switch_language(page, "en")
+    page.set_viewport_size(DESKTOP)
