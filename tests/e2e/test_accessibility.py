@@ -202,6 +202,12 @@ def test_every_page_passes_axe_in_both_languages_and_at_both_widths(
         page.locator("main form button[type=submit]").click()
     expect(page.locator("p[role=alert]")).to_be_visible()
     assert_accessible(page, "locked_out", other_language=False)
+    switch_language(page, "en")  # back on the login page, in English: locked out again
+    page.locator("#id_username").fill("zonder-organisatie")
+    page.locator("#id_password").fill("wrong")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("p[role=alert]")).to_be_visible()
+    assert_accessible(page, "locked_out", other_language=False)
     seen.add("locked_out")
 
     # A named URL added to the app must be walked here or listed in NOT_PAGES with its reason.
@@ -243,6 +249,66 @@ def test_chart_text_is_at_least_12_px_and_4_5_to_1_at_every_width(
             if problems := chart_text_problems(page, f"svg.{chart}"):
                 measured[f"{chart} at {width}"] = problems
     assert not measured, "\n".join(f"{k}: {p}" for k, v in measured.items() for p in v)
+
+
+def test_the_radar_points_to_the_scores_table_and_its_footnote_link_has_a_name(
+    page: Page, site: str, fixtures_for_walk: dict[str, Any]
+) -> None:
+    f = fixtures_for_walk
+    log_in(page, site, f["advisor"])
+    page.goto(f"{site}/scans/{f['submitted'].pk}/result/")
+    radar = page.get_by_role("img", name=re.compile("Scores per bouwsteen|Scores per building block"))
+    expect(radar).to_have_attribute("aria-describedby", "scores-table")
+    expect(page.locator("#scores-table")).to_have_count(1)
+    expect(page.locator("#scores-table th.block-name")).to_have_count(f["blocks"])
+    expect(radar).to_have_accessible_description(re.compile(r"Efficiënte processen\s+\d+"))
+    note = page.get_by_role("link", name=re.compile(r"^\* toelichting bij het gereconstrueerde niveau$"))
+    expect(note).to_have_attribute("href", "#reconstruction-note")
+    # On a phone the axes are numbered, with a key of as many block names below the chart.
+    page.set_viewport_size(PHONE)
+    expect(page.locator("svg.radar .axis-key").first).to_be_visible()
+    expect(page.locator("svg.radar .axis-label").first).to_be_hidden()
+    expect(page.locator("ol.radar-key li")).to_have_count(f["blocks"])
+    expect(page.locator("ol.radar-key")).to_be_visible()
+
+
+FOCUS_JS = """
+() => {
+  const el = document.activeElement, s = getComputedStyle(el);
+  return {outline: s.outlineColor, style: s.outlineStyle, width: parseFloat(s.outlineWidth),
+          tag: el.outerHTML.slice(0, 80)};
+}
+"""
+
+
+def test_the_focus_outline_is_3_to_1_against_every_background_it_is_drawn_on(
+    page: Page, site: str, fixtures_for_walk: dict[str, Any]
+) -> None:
+    """By keyboard through the questionnaire: every focused element has a 3 px outline of at least 3:1 against the
+    background around it (the header's white, the page's grey, the current block's blue)."""
+    from tests.e2e.a11y import contrast
+
+    f = fixtures_for_walk
+    log_in(page, site, f["advisor"])
+    page.goto(f"{site}/scans/{f['draft'].pk}/?block=1")
+    rgb = lambda css: [float(x) for x in re.findall(r"[\d.]+", css)[:3]]  # noqa: E731
+    seen = 0
+    page.locator("body").focus()
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        focus = page.evaluate(FOCUS_JS)
+        if focus["tag"].startswith("<body"):
+            break
+        backdrop = page.evaluate(
+            r"""() => { for (let e = document.activeElement.parentElement; e; e = e.parentElement) {
+                const c = getComputedStyle(e).backgroundColor; if (!/rgba\(.*, 0\)|transparent/.test(c)) return c; }
+                return getComputedStyle(document.documentElement).backgroundColor; }"""
+        )
+        assert focus["style"] != "none" and focus["width"] >= 3, focus
+        ratio = contrast(rgb(focus["outline"]), rgb(backdrop))
+        assert ratio >= 3, f"{focus['tag']}: outline {focus['outline']} on {backdrop} is {ratio:.2f}:1"
+        seen += 1
+    assert seen > 20
 
 
 def switch_language(page: Page, language: str) -> None:
@@ -348,3 +414,31 @@ def test_on_a_phone_the_block_navigation_is_reachable_and_the_scores_table_fits(
         if language == "nl":
             switch_language(page, "en")
     page.set_viewport_size(DESKTOP)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_states_htmx_brings_pass_axe(
+    page: Page, site: str, fixtures_for_walk: dict[str, Any], language: str, browser_errors: list[str]
+) -> None:
+    """What HTMX swaps into a page (a saved answer, the classifier's suggestion) and a form with an error."""
+    f = fixtures_for_walk
+    log_in(page, site, f["advisor"])
+    if language == "en":
+        switch_language(page, "en")
+    page.goto(f"{site}/scans/{f['draft'].pk}/?block=1")
+    page.locator("fieldset.item").first.locator("input[type=radio]").nth(2).check()
+    expect(page.locator("#status-1 .saved")).to_be_visible()
+    assert_accessible(page, "scan-fill (an answer saved)", other_language=False)
+
+    page.goto(f"{site}/companies/{f['company'].pk}/initiatives/new/")
+    page.locator("#id_title").fill("Leerwerkroute")
+    page.locator("#id_description").press_sequentially("Samen met de gemeente een leerwerkroute opzetten.", delay=1)
+    expect(page.locator("#suggestion .suggestion")).to_be_visible()
+    assert_accessible(page, "initiative-create (suggestion shown)", other_language=False)
+    page.locator("#id_years").fill("0")
+    page.locator("main form button[type=submit].primary").click()
+    expect(page.locator("#error-summary")).to_be_focused()
+    expect(page.locator("#error-summary a[href='#id_years']")).to_be_visible()
+    assert_accessible(page, "initiative-create with errors", other_language=False)
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    assert not browser_errors, browser_errors
