@@ -55,9 +55,8 @@ def describe(violations: list[dict[str, Any]]) -> str:
     for v in violations:
         lines.append(f"{v['id']} ({v['impact']}): {v['help']}")
         for node in v["nodes"][:5]:
-            lines.append(
-                f"    {', '.join(map(str, node['target']))}: {node.get('failureSummary', '').splitlines()[-1:]}"
-            )
+            summary = " ".join(line.strip() for line in node.get("failureSummary", "").splitlines()[1:])
+            lines.append(f"    {', '.join(map(str, node['target']))}: {summary}")
             lines.append(f"        {node['html'][:200]}")
     return "\n".join(lines)
 
