@@ -65,3 +65,14 @@ def test_the_cash_flow_chart_writes_amounts_in_the_readers_language():
     english = cashflow_svg([-20000, 50000, 50000], lang="en")
     assert "€\xa080.000" in dutch and "€\xa0-20.000" in dutch
     assert "€80,000" in english and "-€20,000" in english
+
+
+def test_a_radar_numbers_its_axes_and_points_to_the_text_that_gives_its_values():
+    svg = radar_svg(["a", "b", "c", "d"], [Series("x", [1, 2, 3, 4])], title="T", described_by="scores-table")
+    root = ET.fromstring(svg)
+    assert root.get("aria-describedby") == "scores-table" and root.get("aria-labelledby") == "radar-title"
+    keys = [t for t in root.iter(f"{SVG}text") if t.get("class") == "axis-key"]
+    assert [k.text for k in keys] == ["1", "2", "3", "4"]
+    labels = [t for t in root.iter(f"{SVG}text") if t.get("class") == "axis-label"]
+    assert [(k.get("x"), k.get("text-anchor")) for k in keys] == [(t.get("x"), t.get("text-anchor")) for t in labels]
+    assert "aria-describedby" not in radar_svg(["a", "b", "c"], [])

@@ -130,3 +130,18 @@ def screenshots() -> Path:
 def site(live_server: Any) -> Iterator[str]:
     """The live server's base URL (the transactional database comes with live_server)."""
     yield live_server.url
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Write which page states axe-core checked, in which language and at which width (tests/e2e/a11y.py)."""
+    from tests.e2e.a11y import CHECKED
+
+    if not CHECKED:
+        return
+    out = REPO_ROOT / "test-artifacts" / "axe-coverage.txt"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    rows = sorted({(c.state, c.path, c.language, c.width) for c in CHECKED})
+    out.write_text(
+        f"{len(rows)} page states x language x width checked by axe-core (WCAG 2.1 A/AA)\n"
+        + "".join(f"{state}\t{path}\t{language}\t{width}\n" for state, path, language, width in rows)
+    )

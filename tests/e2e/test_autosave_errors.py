@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from .a11y import assert_accessible
 from .test_scan_journey import log_in
 
 
@@ -25,3 +26,4 @@ def test_saving_into_a_scan_submitted_elsewhere_shows_the_error_at_the_statement
     status = page.locator("fieldset.item").first.locator(".status")
     expect(status).to_contain_text(re.compile("ingediend|submitted"))
     expect(status.locator("[role=alert]")).to_be_visible()
+    assert_accessible(page, "scan-fill (an answer could not be saved)", other_language=False)

@@ -15,6 +15,7 @@ from urllib.parse import urljoin
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.a11y import assert_accessible
 from tests.e2e.conftest import PHONE, demo_login
 
 pytestmark = pytest.mark.e2e
@@ -147,12 +148,15 @@ def test_an_advisor_runs_a_scan_from_new_company_to_result(
     page.goto(f"{site}/accounts/login/")
     expect(page.locator("html")).to_have_attribute("lang", "nl")
     shot(page, screenshots, "journey-01-login")
+    assert_accessible(page, "login")
     log_in(page, site, advisor)
     assert_htmx_loaded(page)
+    assert_accessible(page, "company-list")
 
     # Add a company.
     page.locator("main a[href$='/companies/new/']").click()
     expect(page).to_have_url(re.compile(r"/companies/new/$"))
+    assert_accessible(page, "company-create")
     page.locator("#id_name").fill(NEW_COMPANY["name"])
     page.locator("#id_kvk_number").fill(NEW_COMPANY["kvk_number"])
     page.locator("#id_sbi_section").select_option(NEW_COMPANY["sbi_section"])
@@ -166,6 +170,7 @@ def test_an_advisor_runs_a_scan_from_new_company_to_result(
     assert company.kvk_number == NEW_COMPANY["kvk_number"] and company.employees == 23
     assert company.organisation.slug == "noorderlicht"
     company_url = page.url
+    assert_accessible(page, "company-detail (new company)")
 
     # Start a scan: the first block.
     page.locator("main form[action$='/scans/new/'] button[type=submit]").click()
@@ -185,6 +190,7 @@ def test_an_advisor_runs_a_scan_from_new_company_to_result(
         answer(page, pos, item, given[item])
         expect_progress(page, len(given))
     expect(page.locator("#blocks li").first).to_have_class(re.compile(r"\bcomplete\b"))
+    assert_accessible(page, "scan-fill (block answered, saved statuses shown)", other_language=False)
     shot(page, screenshots, "journey-02-fill-block-1")
     page.locator("button.primary[name=go][value=next]").click()
     expect(page).to_have_url(re.compile(r"\?block=1$"))
@@ -251,6 +257,7 @@ def test_an_advisor_runs_a_scan_from_new_company_to_result(
         expect(missing).to_contain_text(item.text.get("nl"))
     submit = page.locator("main form[action$='/submit/'] button[type=submit]")
     expect(submit).to_be_disabled()
+    assert_accessible(page, "scan-review (two missing)")
     shot(page, screenshots, "journey-03-review-missing")
 
     # Finish from the review's link, review again, submit.
@@ -288,6 +295,7 @@ def test_an_advisor_runs_a_scan_from_new_company_to_result(
         expect(page.locator("main ol.advice > li").first).to_be_visible()
         assert all(t.strip() for t in page.locator("main ol.advice > li p").all_inner_texts())
     expect(page.locator("html")).to_have_attribute("lang", "nl")
+    assert_accessible(page, "scan-result")
     shot(page, screenshots, "journey-04-result-nl")
     phone_shot(page, screenshots, page.url, "journey-07-phone-result")
 
@@ -311,14 +319,26 @@ def test_an_advisor_runs_a_scan_from_new_company_to_result(
     assert not browser_errors, browser_errors
 
 
+def tab_until(page: Page, condition: str, limit: int = 80) -> None:
+    """Press Tab until the focused element meets ``condition`` (a JS expression over ``document.activeElement``)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(() => {{ const el = document.activeElement; return !!({condition}); }})()"):
+            return
+    raise AssertionError(f"Tab never reached an element with {condition}")
+
+
 def test_the_scan_can_be_done_with_the_keyboard(
     page: Page, site: str, advisor: Any, screenshots: Path, browser_errors: list[str]
 ) -> None:
+    """Keyboard only, from the first statement to the result: Tab, the arrow keys and Enter."""
     from django.contrib.auth import get_user_model
 
+    from groeimodel.model import load_model
     from groeimodel.web.companies.models import Company
     from groeimodel.web.scans.services import answers_of, start_scan
 
+    n_blocks = len(load_model().blocks)
     user = get_user_model().objects.get(username=advisor.username)
     company = Company.objects.get(name="Bakkerij Van Dijk")  # advised by the demo advisor, no draft scan
     scan = start_scan(company=company, user=user)
@@ -326,34 +346,41 @@ def test_the_scan_can_be_done_with_the_keyboard(
     page.goto(f"{site}/scans/{scan.pk}/")
     expect_progress(page, 0)
     assert_htmx_loaded(page)
-    items = item_ids(page)
 
     page.locator("body").focus()
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.classList.contains('skip')"), "Tab 1 should reach the skip link"
     focused_name = "document.activeElement.type === 'radio' ? document.activeElement.name : null"
-    for _ in range(60):  # through header, breadcrumb and the block list to the first statement
-        page.keyboard.press("Tab")
-        if page.evaluate(focused_name):
-            break
     expected: dict[str, int] = {}
-    for n, item in enumerate(items, start=1):
-        if n > 1:
-            page.keyboard.press("Tab")  # from one radio group to the next
-        assert page.evaluate(focused_name) == item, f"Tab did not reach statement {n}"
-        for _ in range(n):  # arrows move through the group and choose: 1 -> 2 ... -> n + 1
-            page.keyboard.press("ArrowRight")
-        expected[item] = n + 1
-        expect(page.locator(f"{fieldset(item)} input[value='{n + 1}']")).to_be_checked()
-        expect_progress(page, n)
-        expect(page.locator(f"#status-{n} .saved")).to_be_visible()
+    for index in range(n_blocks):
+        expect(page).to_have_url(re.compile(rf"/scans/{scan.pk}/" + (rf"\?block={index}$" if index else "")))
+        items = item_ids(page)
+        tab_until(page, "el.type === 'radio'")  # through header, breadcrumb and the link to the blocks
+        for n, item in enumerate(items, start=1):
+            if n > 1:
+                page.keyboard.press("Tab")  # from one radio group to the next
+            assert page.evaluate(focused_name) == item, f"block {index}: Tab did not reach statement {n}"
+            presses = 1 + (len(expected) % 4)  # arrows move through the group and choose: 1 -> 2 ... -> 5
+            for _ in range(presses):
+                page.keyboard.press("ArrowRight")
+            expected[item] = presses + 1
+            expect(page.locator(f"{fieldset(item)} input[value='{presses + 1}']")).to_be_checked()
+            expect(page.locator(f"#status-{n} .saved")).to_be_visible()
+        expect_progress(page, len(expected))
+        page.wait_for_function("() => !document.querySelector('.htmx-request')")  # every answer is in
+        go = "review" if index == n_blocks - 1 else "next"
+        tab_until(page, f"el.matches('button.primary[name=go][value={go}]')", limit=3)  # past "previous block"
+        page.keyboard.press("Enter")
 
-    page.keyboard.press("Tab")
-    next_button = page.locator("button.primary[name=go][value=next]")
-    expect(next_button).to_be_focused()
+    # The review: nothing missing; Tab to the submit button, Enter, and the result.
+    expect(page).to_have_url(re.compile(rf"/scans/{scan.pk}/review/$"))
+    expect(page.locator("#missing")).to_have_count(0)
+    tab_until(page, "el.matches(\"main form[action$='/submit/'] button[type=submit]\")")
     page.keyboard.press("Enter")
-    expect(page).to_have_url(re.compile(r"\?block=1$"))
-    expect_progress(page, len(items))
+    expect(page).to_have_url(re.compile(rf"/scans/{scan.pk}/result/$"))
+    expect(page.locator("main p.position[data-position]")).to_be_visible()
+    scan.refresh_from_db()
+    assert scan.submitted
     assert answers_of(scan) == expected
     assert not browser_errors, browser_errors
 
@@ -394,6 +421,7 @@ def test_validation_messages_appear_at_the_field(
     expect(page.locator("#id_name_error + #id_name")).to_have_count(1)
     expect(page.locator("#id_name")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("[aria-invalid=true]")).to_have_count(2)
+    assert_accessible(page, "company-create with errors", other_language=False)
     shot(page, screenshots, "validation-company-form")
 
     assert Company.objects.count() == before

@@ -64,8 +64,14 @@ def radar_svg(
     threshold: float | None = None,
     title: str = "",
     size: int = 520,
+    described_by: str = "",
 ) -> str:
-    """A radar chart of 0-100 scores, one axis per label, clockwise from the top."""
+    """A radar chart of 0-100 scores, one axis per label, clockwise from the top.
+
+    Each axis has its full label (``axis-label``) and its number (``axis-key``, 1 for the first label); the
+    stylesheet shows the numbers instead of the labels where the chart is too narrow for the labels to stay
+    readable, with a key beside the chart. ``described_by`` is the id of the element that gives the values in
+    text (the scores table), for ``aria-describedby``."""
     n = len(labels)
     if n < 3:
         raise ValueError("a radar chart needs at least three axes")
@@ -73,9 +79,10 @@ def radar_svg(
     width = size + 2 * margin
     cx, cy, r = width / 2, size / 2 + 40, size / 2 - 20
     angles = [2 * math.pi * i / n for i in range(n)]
+    describedby = f' aria-describedby="{escape(described_by)}"' if described_by else ""
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {size + 80}" class="radar" role="img"'
-        f' aria-labelledby="radar-title">',
+        f' aria-labelledby="radar-title"{describedby}>',
         f'<title id="radar-title">{escape(title)}</title>',
     ]
     for ring in rings:
@@ -89,6 +96,7 @@ def radar_svg(
     # A spoke whose block has no score in any series is marked (dashed by the stylesheet), not drawn as zero.
     unscored = [all(s.values[i] is None for s in series) if series else False for i in range(n)]
     for i, (angle, label) in enumerate(zip(angles, labels, strict=True)):
+        number = i + 1
         x, y = _point(cx, cy, r, angle)
         spoke = "spoke missing" if unscored[i] else "spoke"
         out.append(f'<line class="{spoke}" x1="{cx:.1f}" y1="{cy:.1f}" x2="{x:.1f}" y2="{y:.1f}"/>')
@@ -103,6 +111,8 @@ def radar_svg(
             f'<tspan x="{lx:.1f}" dy="{0 if i == 0 else 18}">{escape(line)}</tspan>' for i, line in enumerate(lines)
         )
         out.append(f'<text class="axis-label" x="{lx:.1f}" y="{ly + dy:.1f}" text-anchor="{anchor}">{spans}</text>')
+        key_dy = 12 if abs(math.cos(angle)) < 0.5 else (-4 if math.cos(angle) > 0 else 32)
+        out.append(f'<text class="axis-key" x="{lx:.1f}" y="{ly + key_dy:.1f}" text-anchor="{anchor}">{number}</text>')
     for s in series:
         out.append(f'<g class="{escape(s.css_class)}"><title>{escape(s.name)}</title>')
         points = [None if v is None else _point(cx, cy, r * v / 100, a) for a, v in zip(angles, s.values, strict=True)]
@@ -156,8 +166,9 @@ def cashflow_svg(
         f' aria-labelledby="cashflow-title">',
         f'<title id="cashflow-title">{escape(title)}</title>',
         f'<line class="axis" x1="{left}" x2="{width - right}" y1="{y(0):.1f}" y2="{y(0):.1f}"/>',
-        f'<text class="tick" x="{left - 6}" y="{y(top) + 4:.1f}" text-anchor="end">{_money(top, lang)}</text>',
-        f'<text class="tick" x="{left - 6}" y="{y(bottom) + 4:.1f}" text-anchor="end">{_money(bottom, lang)}</text>',
+        f'<text class="tick amount" x="{left - 6}" y="{y(top) + 4:.1f}" text-anchor="end">{_money(top, lang)}</text>',
+        f'<text class="tick amount" x="{left - 6}" y="{y(bottom) + 4:.1f}" text-anchor="end">'
+        f"{_money(bottom, lang)}</text>",
     ]
     for i, f in enumerate(flows):
         x = left + i * step + step * 0.15
@@ -167,11 +178,16 @@ def cashflow_svg(
             f'<rect class="{cls}" x="{x:.1f}" y="{y0:.1f}" width="{step * 0.7:.1f}" height="{max(y1 - y0, 0.5):.1f}">'
             f"<title>{escape(year_label)} {i}: {_money(f, lang)}</title></rect>"
         )
-        out.append(f'<text class="tick" x="{x + step * 0.35:.1f}" y="{height - 18}" text-anchor="middle">{i}</text>')
+        out.append(
+            f'<text class="tick year" x="{x + step * 0.35:.1f}" y="{height - 18}" text-anchor="middle">{i}</text>'
+        )
     points = " ".join(f"{left + i * step + step / 2:.1f},{y(c):.1f}" for i, c in enumerate(cumulative))
     out.append(f'<polyline class="cumulative" points="{points}"><title>{escape(cumulative_label)}</title></polyline>')
     middle = left + plot_w / 2
-    out.append(f'<text class="tick" x="{middle:.1f}" y="{height - 2}" text-anchor="middle">{escape(year_label)}</text>')
+    out.append(
+        f'<text class="tick axis-title" x="{middle:.1f}" y="{height - 2}" text-anchor="middle">'
+        f"{escape(year_label)}</text>"
+    )
     out.append("</svg>")
     return "\n".join(out)
 

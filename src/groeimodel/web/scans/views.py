@@ -323,6 +323,7 @@ def _result_context(
         series,
         threshold=model.threshold,
         title=_("Scores per building block, 0 to 100"),
+        described_by="scores-table",
     )
     return {
         "view": view,
