@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from playwright.sync_api import Page, expect
 
 from tests.e2e.a11y import assert_accessible, chart_text_problems, chart_texts
@@ -30,6 +31,7 @@ NOT_PAGES = {
     "scan-submit": "POST target, redirects to the result",
     "initiative-suggest": "HTMX fragment (the classifier's suggestion), checked inside the initiative form",
     "home": "redirects to the company list or the overview (or shows no_membership, walked as such)",
+    "user-send-reset": "POST target, sends the reset mail and redirects to the user list",
 }
 
 
@@ -60,14 +62,16 @@ def fixtures_for_walk(demo_logins: list[Any]) -> dict[str, Any]:
     from groeimodel.model import load_model
     from groeimodel.web.companies.models import Company
     from groeimodel.web.initiatives.services import save_initiative
-    from groeimodel.web.scans.models import Scan
+    from groeimodel.web.scans.models import Response
     from groeimodel.web.scans.services import save_answers, start_scan
 
     advisor = demo_login(demo_logins, "adviseur", "noorderlicht")
     user = get_user_model().objects.get(username=advisor.username)
-    ours = Scan.objects.filter(company__organisation__slug="noorderlicht", company__advisors=user)
-    submitted = ours.filter(status=Scan.Status.SUBMITTED).first()
-    draft = ours.exclude(status=Scan.Status.SUBMITTED).first()
+    ours = Response.objects.filter(
+        wave__company__organisation__slug="noorderlicht", wave__company__advisors=user, respondent="management"
+    )
+    submitted = ours.filter(status=Response.Status.SUBMITTED).first()
+    draft = ours.exclude(status=Response.Status.SUBMITTED).first()
     assert submitted and draft
     company = Company.objects.get(name="Bakkerij Van Dijk")
     complete = start_scan(company=company, user=user)
@@ -150,7 +154,7 @@ def test_every_page_passes_axe_in_both_languages_and_at_both_widths(
             ("company-list", "/companies/"),
             ("company-list (nothing found)", "/companies/?q=zzzzzz"),
             ("company-detail", f"/companies/{company.pk}/"),
-            ("company-detail (scans done)", f"/companies/{submitted.company_id}/"),
+            ("company-detail (scans done)", f"/companies/{submitted.wave.company_id}/"),
             ("company-create", "/companies/new/"),
             ("company-edit", f"/companies/{company.pk}/edit/"),
             ("scan-fill", f"/scans/{draft.pk}/"),
@@ -172,8 +176,31 @@ def test_every_page_passes_axe_in_both_languages_and_at_both_widths(
 
     # An administrator: users and the overview; an analyst's overview.
     log_in(page, site, demo_login(demo_logins, "beheerder", "noorderlicht"))
-    for name in walk(page, site, [("user-list", "/users/"), ("overview", "/overview/")]):
+    from django.utils import timezone
+
+    from groeimodel.web.companies.models import Company
+
+    owner = get_user_model().objects.get(username=demo_login(demo_logins, "ondernemer", "noorderlicht").username)
+    archived = Company.objects.filter(organisation__slug="noorderlicht").exclude(pk=company.pk).order_by("-pk").first()
+    assert archived is not None
+    Company.objects.filter(pk=archived.pk).update(archived_at=timezone.now())
+    for name in walk(
+        page,
+        site,
+        [
+            ("user-list", "/users/"),
+            ("user-edit", f"/users/{owner.pk}/edit/"),
+            ("overview", "/overview/"),
+            ("company-archive", f"/companies/{company.pk}/archive/"),
+            ("company-archived-list", "/companies/archived/"),
+            ("company-restore", f"/companies/{archived.pk}/restore/"),
+            ("company-delete", f"/companies/{archived.pk}/delete/"),
+            ("initiative-delete", f"/initiatives/{f['bare_initiative'].pk}/delete/"),
+            ("scan-delete", f"/scans/{draft.pk}/delete/"),
+        ],
+    ):
         seen.add(name)
+    Company.objects.filter(pk=archived.pk).update(archived_at=None)
     log_out(page)
     analyst = demo_login(demo_logins, "analist", "noorderlicht")
     page.goto(f"{site}/accounts/login/")
@@ -185,8 +212,6 @@ def test_every_page_passes_axe_in_both_languages_and_at_both_widths(
     log_out(page)
 
     # A user without an organisation; then an account locked after failed logins.
-    from django.contrib.auth import get_user_model
-
     get_user_model().objects.create_user("zonder-organisatie", password="a-long-test-password")
     page.goto(f"{site}/accounts/login/")
     page.locator("#id_username").fill("zonder-organisatie")
