@@ -143,6 +143,13 @@ def get_wave(user: AnyUser, pk: int) -> Wave:
         raise Http404 from None
 
 
+def get_wave_to_record(user: AnyUser, pk: int) -> Wave:
+    """A wave whose growth figures and date the user may record: whoever runs the company's scans."""
+    if not can_run_scans(user):
+        raise Http404
+    return get_wave(user, pk)
+
+
 def scans_for(user: AnyUser) -> QuerySet[Response]:
     """The owner's (management) responses, "scans" in the app, of the companies the user may see. Employees'
     responses are never reachable one by one: they are shown only as aggregates of the wave."""
