@@ -24,7 +24,7 @@ class WaveGrowthForm(forms.ModelForm):  # type: ignore[type-arg]
         decimal_places=1,
         min_value=0,
         error_messages={"min_value": _("The number of employees cannot be negative.")},
-        help_text=_("Full-time equivalents, at most one decimal, for example 12,5."),
+        help_text=_("Full-time equivalents, at most one decimal."),
     )
     revenue = LocalDecimalField(
         label=_("Revenue (EUR)"),
