@@ -412,7 +412,7 @@ def test_another_organisations_scan_is_not_found_in_the_browser(page: Page, site
         f"/scans/{submitted.pk}/",
         f"/scans/{draft.pk}/",
         f"/scans/{draft.pk}/review/",
-        f"/companies/{submitted.company_id}/",
+        f"/companies/{submitted.wave.company_id}/",
     ):
         response = page.goto(f"{site}{url}")
         assert response is not None and response.status == 404, f"{url}: {response and response.status}"
@@ -467,7 +467,7 @@ def test_the_scan_pages_fit_a_phone_screen(page: Page, site: str, advisor: Any, 
     too_wide = {}
     for name, url in (
         ("companies", "/companies/"),
-        ("company", f"/companies/{submitted.company_id}/"),
+        ("company", f"/companies/{submitted.wave.company_id}/"),
         ("fill", f"/scans/{draft.pk}/?block=1"),
         ("review", f"/scans/{draft.pk}/review/"),
         ("result", f"/scans/{submitted.pk}/result/"),

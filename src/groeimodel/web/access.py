@@ -9,6 +9,7 @@ see companies, scans   all (org)   assigned to them       their own       none
 create a company       yes         yes (assigned to them) no              no
 edit a company         yes         assigned to them       no              no
 start, fill, submit    all (org)   assigned to them       their own       no
+record growth figures  all (org)   assigned to them       their own       no
 register initiatives   all (org)   assigned to them       their own       no
 delete a draft scan    all (org)   assigned to them       their own       no
 delete an initiative   all (org)   assigned to them       their own       no

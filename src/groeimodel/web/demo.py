@@ -74,7 +74,7 @@ INITIATIVES: list[tuple[int, str, str, list[str]]] = [
     (3, "Zelfsturende teams",
      "We richten de planning anders in: teams plannen hun eigen werk en dragen samen verantwoordelijkheid.",
      []),
-    (4, "Leerwerkplaats met de gemeente",
+    (4, "Werkervaringsplekken met de gemeente",
      "Samen met de gemeente en twee scholen zetten we een leerwerkplaats op voor jongeren zonder diploma.",
      []),
     (0, "Nieuwe bezorgbus",
