@@ -123,3 +123,34 @@ def test_saving_the_user_form_untouched_changes_nothing(
     save_untouched(page, f"{site}/users/{owner.pk}/edit/")
     assert stored(owner) == before_user
     assert stored(owner.membership) == before_membership
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_saving_the_wave_growth_form_untouched_changes_nothing(
+    page: Page, site: str, demo_logins: list[Any], language: str
+) -> None:
+    from groeimodel.web.scans.models import Wave
+
+    login = demo_login(demo_logins, "adviseur", "noorderlicht")
+    log_in(page, site, login)
+    if language == "en":
+        page.locator("header form.lang button[value=en]").click()
+    user = get_user_model().objects.get(username=login.username)
+    wave = Wave.objects.filter(company__advisors=user, number=1).order_by("pk").first()
+    assert wave is not None
+    # every kind of value: a fraction of an FTE, cents, a loss, a percentage with decimals, level indicators
+    Wave.objects.filter(pk=wave.pk).update(
+        date=dt.date(2025, 3, 1),
+        employees_fte=Decimal("12.5"),
+        revenue=Decimal("1250000.50"),
+        added_value=Decimal("480000.00"),
+        profit=Decimal("-12500.25"),
+        export_share=Decimal("12.75"),
+        level_indicators={"kosten_bespaard": 48000.0, "uren_bespaard": 320.5, "ideeen_ingevoerd": 7.0},
+    )
+    before = stored(wave)
+    save_untouched(page, f"{site}/waves/{wave.pk}/growth/")
+    after = stored(wave)
+    changed = {k: (before[k], after.get(k)) for k in before if before[k] != after.get(k)}
+    assert not changed, changed

@@ -61,6 +61,8 @@ def id_urls(world):
         ("get", f"/users/{world.bob.pk}/edit/"),
         ("post", f"/users/{world.bob.pk}/edit/"),
         ("post", f"/users/{world.bob.pk}/send-reset/"),
+        ("get", f"/waves/{scan.wave_id}/growth/"),
+        ("post", f"/waves/{scan.wave_id}/growth/"),
     ]
 
 
@@ -69,7 +71,7 @@ def test_it_answers_404_for_every_url_of_another_organisation(world, persona):
     client = world.client_for(getattr(world, persona))
     data = {
         "item": "l1.processen.1", "l1.processen.1": "3", "name": "Gearchiveerde Molen", "role": "analist",
-        "first_name": "Boef",
+        "first_name": "Boef", "date": "2026-01-01", "revenue": "1.000",
     }  # fmt: skip
     for method, url in id_urls(world):
         assert status(client, method, url, data) == 404, (method, url)
@@ -78,6 +80,7 @@ def test_it_answers_404_for_every_url_of_another_organisation(world, persona):
         Response.objects.filter(wave__company=world.mill).count() == 2
     )  # nothing was started, submitted or deleted on B's side
     assert world.mill.initiatives.count() == 1 and not world.mill.archived
+    assert not world.mill.waves.filter(revenue__isnull=False).exists()  # no growth figures recorded
     assert Company.objects.get(name="Gearchiveerde Molen").archived  # not restored, not deleted
     world.bob.refresh_from_db()
     assert world.bob.is_active and world.bob.first_name == "" and world.bob.membership.role == "adviseur"

@@ -27,3 +27,26 @@ def test_demo_passwords_are_random_and_work(db, client):
     advisor = next(login for login in logins if login.role == "adviseur")
     response = client.post("/accounts/login/", {"username": advisor.username, "password": advisor.password})
     assert response.status_code == 302
+
+
+def test_the_demo_follows_companies_over_three_waves_a_year_apart_with_growth_figures_and_initiatives(db):
+    from groeimodel.web.initiatives.models import Initiative
+    from groeimodel.web.scans.models import ScoreRow, Wave
+
+    load_demo()
+    followed = Wave.objects.filter(number=2, responses__status="submitted").values_list("company", flat=True)
+    assert len(followed) >= 2
+    trends = []
+    for company in followed:
+        waves = list(Wave.objects.filter(company=company).order_by("number")[:3])
+        assert [w.date.year for w in waves] == [2024, 2025, 2026]
+        assert all(w.revenue and w.employees_fte and w.export_share is not None for w in waves)
+        level_1 = dict(
+            ScoreRow.objects.filter(company=company, respondent="management", block="", level=1).values_list(
+                "wave__number", "score"
+            )
+        )
+        trends.append(level_1[2] - level_1[0])
+        assert Initiative.objects.filter(company=company).exists()
+    assert any(t > 0 for t in trends) and any(t < 0 for t in trends)  # most rise, one falls
+    assert sum(t > 0 for t in trends) > sum(t < 0 for t in trends)

@@ -194,3 +194,101 @@ def cashflow_svg(
 
 def _money(value: float, lang: Lang) -> str:
     return escape(formats.amount(value, lang))
+
+
+# Dash patterns and markers per series, so the lines differ in more than their colour.
+_DASHES = ("", "8 4", "2 4", "10 4 2 4", "4 4")
+
+
+def lines_svg(
+    x_labels: Sequence[str],
+    series: Sequence[Series],
+    *,
+    title: str,
+    lang: Lang = "nl",
+    missing: str = "–",
+    threshold: float | None = None,
+    id_prefix: str = "lines",
+    width: int = 560,
+    height: int | None = None,
+) -> str:
+    """Lines of 0-100 scores over moments (the waves T0, T1, ...), one line per series, drawn at its real size.
+
+    The SVG has a fixed pixel size (its ``width`` and ``height`` match its ``viewBox``), so its 13 px text stays
+    13 px at every screen width: a narrow screen scrolls the chart sideways instead of shrinking the text. A
+    missing score (``None``) is a gap in the line, never a zero. ``role="img"`` with a title and a description
+    that spells out every value, for readers who cannot see the chart.
+    """
+    n = len(x_labels)
+    if n < 1:
+        raise ValueError("a line chart needs at least one moment")
+    for s in series:
+        if len(s.values) != n:
+            raise ValueError(f"series {s.name!r} has {len(s.values)} values for {n} moments")
+    left, right, upper = 44, 36, 16
+    legend_rows = len(series)
+    lower = 34 + 20 * legend_rows
+    height = height or 220 + lower
+    plot_w, plot_h = width - left - right, height - upper - lower
+    if plot_h < 80:
+        raise ValueError("the chart is too low for its legend")
+
+    def x(i: int) -> float:
+        return left + (plot_w / 2 if n == 1 else plot_w * i / (n - 1))
+
+    def y(v: float) -> float:
+        return upper + (100 - v) / 100 * plot_h
+
+    def score(v: float) -> str:
+        return escape(formats.number(v, lang, 0))
+
+    title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
+    description = "; ".join(
+        f"{s.name}: "
+        + ", ".join(
+            f"{label} {missing if v is None else formats.number(v, lang, 0)}"
+            for label, v in zip(x_labels, s.values, strict=True)
+        )
+        for s in series
+    )
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}"'
+        f' class="lines" role="img" aria-labelledby="{title_id} {desc_id}" font-size="13">',
+        f'<title id="{title_id}">{escape(title)}</title>',
+        f'<desc id="{desc_id}">{escape(description)}</desc>',
+    ]
+    for tick in (0, 25, 50, 75, 100):
+        out.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}"/>')
+        out.append(f'<text class="tick" x="{left - 8}" y="{y(tick) + 4:.1f}" text-anchor="end">{score(tick)}</text>')
+    if threshold is not None:
+        ty = y(threshold)
+        out.append(f'<line class="threshold" x1="{left}" x2="{width - right}" y1="{ty:.1f}" y2="{ty:.1f}"/>')
+    for i, label in enumerate(x_labels):
+        out.append(
+            f'<text class="tick" x="{x(i):.1f}" y="{upper + plot_h + 20}" text-anchor="middle">{escape(label)}</text>'
+        )
+    for k, s in enumerate(series):
+        dash = _DASHES[k % len(_DASHES)]
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        out.append(f'<g class="{escape(s.css_class)}"><title>{escape(s.name)}</title>')
+        run: list[str] = []
+        for i, v in enumerate([*s.values, None]):
+            if v is not None:
+                run.append(f"{x(i):.1f},{y(v):.1f}")
+            elif run:
+                if len(run) > 1:
+                    out.append(f'<polyline class="line" points="{" ".join(run)}"{dash_attr}/>')
+                run = []
+        for i, v in enumerate(s.values):
+            if v is not None:
+                out.append(
+                    f'<circle class="dot" cx="{x(i):.1f}" cy="{y(v):.1f}" r="4">'
+                    f"<title>{escape(s.name)}, {escape(x_labels[i])}: {score(v)}</title></circle>"
+                )
+        ly = upper + plot_h + 40 + 20 * k
+        out.append(f'<line class="line" x1="{left}" x2="{left + 28}" y1="{ly - 4}" y2="{ly - 4}"{dash_attr}/>')
+        out.append(f'<circle class="dot" cx="{left + 14}" cy="{ly - 4}" r="4"/>')
+        out.append(f'<text class="legend" x="{left + 36}" y="{ly}">{escape(s.name)}</text>')
+        out.append("</g>")
+    out.append("</svg>")
+    return "\n".join(out)

@@ -9,6 +9,7 @@ see companies, scans   all (org)   assigned to them       their own       none
 create a company       yes         yes (assigned to them) no              no
 edit a company         yes         assigned to them       no              no
 start, fill, submit    all (org)   assigned to them       their own       no
+record growth figures  all (org)   assigned to them       their own       no
 register initiatives   all (org)   assigned to them       their own       no
 delete a draft scan    all (org)   assigned to them       their own       no
 delete an initiative   all (org)   assigned to them       their own       no
@@ -141,6 +142,13 @@ def get_wave(user: AnyUser, pk: int) -> Wave:
         return waves_for(user).select_related("company").get(pk=pk)
     except Wave.DoesNotExist:
         raise Http404 from None
+
+
+def get_wave_to_record(user: AnyUser, pk: int) -> Wave:
+    """A wave whose growth figures and date the user may record: whoever runs the company's scans."""
+    if not can_run_scans(user):
+        raise Http404
+    return get_wave(user, pk)
 
 
 def scans_for(user: AnyUser) -> QuerySet[Response]:

@@ -55,13 +55,16 @@ class LocalDecimalField(forms.DecimalField):
         if isinstance(value, Decimal):
             return value
         lang = current_lang()
+        decimals = self.decimal_places or 2
         try:
-            number = formats.parse_amount(str(value), lang, max_decimals=self.decimal_places or 2)
+            number = formats.parse_amount(str(value), lang, max_decimals=decimals)
         except formats.NumberInputError as exc:
+            # the example has as many decimals as the field takes (20.000,5 for one), never more
+            example = exc.example if decimals >= 2 else formats.number(20000.5, lang, decimals)
             raise forms.ValidationError(
                 _("“%(value)s” is not a number. Write it like %(example)s."),
                 code="invalid",
-                params={"value": str(value)[:40], "example": exc.example},
+                params={"value": str(value)[:40], "example": example},
             ) from None
         return number
 

@@ -9,6 +9,7 @@ from groeimodel.web.accounts import views as accounts
 from groeimodel.web.companies import views as companies
 from groeimodel.web.initiatives import views as initiatives
 from groeimodel.web.scans import views as scans
+from groeimodel.web.scans import waves
 
 urlpatterns = [
     path("", accounts.home, name="home"),
@@ -40,4 +41,5 @@ urlpatterns = [
     path("scans/<int:pk>/submit/", scans.scan_submit, name="scan-submit"),
     path("scans/<int:pk>/result/", scans.scan_result, name="scan-result"),
     path("scans/<int:pk>/delete/", removal.scan_delete, name="scan-delete"),
+    path("waves/<int:pk>/growth/", waves.wave_growth, name="wave-growth"),
 ]

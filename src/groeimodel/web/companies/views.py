@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -7,16 +9,18 @@ from django.db import IntegrityError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from groeimodel.model import list_models, load_model
+from groeimodel.model import Lang, list_models, load_model
+from groeimodel.reports.charts import Series, lines_svg
 from groeimodel.web import access
 from groeimodel.web.companies.forms import CompanyFilterForm, CompanyForm
-from groeimodel.web.companies.models import Province, SizeClass
+from groeimodel.web.companies.models import Company, Province, SizeClass
 from groeimodel.web.companies.services import create_company, update_company
 from groeimodel.web.i18n import current_lang, level_label
-from groeimodel.web.scans.models import Respondent, Response
+from groeimodel.web.scans.models import Respondent, Response, ScoreRow
 
 
 @login_required
@@ -159,5 +163,61 @@ def company_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_archive": access.can_edit_company(request.user, company),
             "can_delete_drafts": access.can_delete_draft_scans(request.user),
             "models": [(m.id, m.name(current_lang()), m.version) for m in list_models()],
+            "can_record_growth": access.can_run_scans(request.user),
+            **_over_the_waves(company, scans, lang),
         },
     )
+
+
+def _over_the_waves(company: Company, scans: list[Response], lang: Lang) -> dict[str, Any]:
+    """The level scores over the submitted waves (from the stored score rows, in one query, never re-scored) as a
+    chart and a table, and every wave's growth figures beside its ladder position."""
+    by_number = sorted(scans, key=lambda s: s.wave.number)
+    submitted = [s for s in by_number if s.submitted]
+    scores: dict[tuple[int, int], float | None] = {}
+    for wave_id, level, value in ScoreRow.objects.filter(
+        company=company, respondent=Respondent.MANAGEMENT, block="", wave__in=[s.wave_id for s in submitted]
+    ).values_list("wave_id", "level", "score"):
+        scores[(wave_id, level)] = value
+    levels = sorted({level for _wave, level in scores})
+    labels = [s.wave.label for s in submitted]
+    latest_model = submitted[-1].model_id if submitted else None
+    rows: list[dict[str, Any]] = [
+        {
+            "name": level_label(latest_model or "groeimodel", level, lang),
+            "scores": [scores.get((s.wave_id, level)) for s in submitted],
+        }
+        for level in levels
+    ]
+    chart = None
+    if rows:
+        model = load_model(latest_model or "groeimodel")
+        insufficient = model.data.scoring.insufficient.get(lang)
+        for row in rows:
+            row["insufficient"] = insufficient
+        chart = lines_svg(
+            labels,
+            [
+                Series(r["name"], r["scores"], css_class=f"series-level-{level}")
+                for level, r in zip(levels, rows, strict=True)
+            ],
+            title=_("Score per level over the waves, 0 to 100"),
+            lang=lang,
+            missing=insufficient,
+            threshold=model.threshold,
+            id_prefix="level-scores",
+        )
+    growth = [
+        {
+            "wave": s.wave,
+            "position": s.position_label,  # type: ignore[attr-defined]
+            "export_fraction": None if s.wave.export_share is None else s.wave.export_share / 100,
+        }
+        for s in by_number
+    ]
+    return {
+        "score_chart": mark_safe(chart) if chart else None,
+        "score_labels": labels,
+        "score_rows": rows,
+        "growth_rows": growth,
+    }

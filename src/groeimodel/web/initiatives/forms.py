@@ -82,7 +82,7 @@ class InitiativeForm(forms.ModelForm):  # type: ignore[type-arg]
                     continue
                 name = f"indicator_{ind.id}"
                 self.fields[name] = LocalDecimalField(
-                    label=f"{ind.name.get(lang)} ({_unit_label(ind.unit)})",
+                    label=f"{ind.name.get(lang)} ({unit_label(ind.unit)})",
                     required=False,
                     max_digits=14,
                     decimal_places=2,
@@ -156,7 +156,7 @@ class InitiativeForm(forms.ModelForm):  # type: ignore[type-arg]
             self.add_error(field, _("This value does not fit a business case."))
 
 
-def _unit_label(unit: str) -> str:
+def unit_label(unit: str) -> str:
     labels = {
         "eur": _("EUR"),
         "eur_per_year": _("EUR per year"),

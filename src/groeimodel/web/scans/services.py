@@ -199,3 +199,30 @@ def delete_draft_scan(*, user: Any, scan: Response) -> None:
             actor=user, organisation=company.organisation_id, action=Action.DELETE, object_kind="scan",
             object_id=scan.pk, label=label,
         )  # fmt: skip
+
+
+GROWTH_FIELDS = ("employees_fte", "revenue", "added_value", "profit", "export_share")
+
+
+@transaction.atomic
+def record_growth(*, user: Any, wave: Wave, data: dict[str, Any], indicators: dict[str, float | None]) -> Wave:
+    """Store a wave's date and growth figures (IGM). ``indicators`` are the level-specific ones by id: None clears
+    one; ids not given (an older model version's) are kept as they are."""
+    locked = Wave.objects.select_for_update().select_related("company").get(pk=wave.pk)
+    for name in ("date", *GROWTH_FIELDS):
+        if name in data:
+            setattr(locked, name, data[name])
+    merged = dict(locked.level_indicators or {})
+    for key, value in indicators.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = value
+    locked.level_indicators = merged
+    locked.clean_fields(exclude=["company", "created_by"])
+    locked.save()
+    record(
+        actor=user, organisation=locked.company.organisation_id, action=Action.UPDATE, object_kind="wave",
+        object_id=locked.pk, label=f"{locked.company.name} {locked.label}",
+    )  # fmt: skip
+    return locked
