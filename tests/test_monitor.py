@@ -181,7 +181,7 @@ def test_no_hidden_cell_follows_from_one_rows_or_one_columns_published_cells_and
             assert line_hidden.sum() != 1, f"line {axis}:{index} has exactly one hidden cell"
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(count_tables(), st.integers(2, 6))
 def test_no_hidden_cell_can_be_pinned_down_from_the_whole_published_table(counts, k):
     full = with_margins(counts)
@@ -272,3 +272,37 @@ def test_a_table_covers_one_model_at_a_time():
 
 def test_the_csv_neutralises_cells_a_spreadsheet_would_run_as_formulas():
     assert to_csv([["=1+1", "-2", "ok"]]) == "'=1+1,'-2,ok\n"
+
+
+@st.composite
+def populations(draw: st.DrawFn) -> list[FirmWave]:
+    n = draw(st.integers(0, 60))
+    return [
+        wave(
+            i,
+            sbi=draw(st.sampled_from("CFGM")),
+            province=draw(st.sampled_from(["UT", "GE", "NH"])),
+            position=draw(st.integers(0, 3)),
+            level1=draw(st.sampled_from([None, 25.0, 50.0, 75.0])),
+        )
+        for i in range(n)
+    ]
+
+
+@settings(max_examples=40, deadline=None)
+@given(populations())
+def test_no_published_count_table_lets_a_hidden_cell_be_pinned_down(waves):
+    table = position_distribution(waves, by="sbi_section", n_levels=3)
+    assert_nothing_pinned(with_margins(_counts(table, waves)), published(table))
+
+
+@settings(max_examples=40, deadline=None)
+@given(populations())
+def test_tables_of_the_same_firms_by_other_dimensions_show_and_hide_the_same_totals(waves):
+    by_sector = position_distribution(waves, by="sbi_section", n_levels=3)
+    by_province = position_distribution(waves, by="province", n_levels=3)
+    assert by_sector.column_totals == by_province.column_totals and by_sector.total == by_province.total
+    means = mean_scores(waves, by="province", n_levels=3)
+    for total, cell in zip(by_province.row_totals, means.cells, strict=True):
+        if total is None:  # a group whose number of firms one table hides shows no number in another
+            assert cell[0] is None

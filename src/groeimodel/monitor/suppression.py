@@ -54,16 +54,33 @@ def with_margins(counts: npt.ArrayLike) -> IntArray:
     return full
 
 
-def _smallest_published(full: IntArray, hidden: BoolArray, cells: list[tuple[int, int]]) -> tuple[int, int] | None:
+def _smallest_published(
+    full: IntArray, hidden: BoolArray, fixed: BoolArray, cells: list[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """The complement to hide among ``cells``: the smallest published non-empty cell that is not fixed.
+
+    A cell that its own other line (its column when chosen in a row, and the other way round) can protect comes
+    first: one with another hidden cell there, or another cell that may still be hidden. A margin comes after an
+    inner cell of the same size; then the first.
+    """
     rows, cols = full.shape
+
+    def free(i: int, j: int) -> bool:
+        return bool(full[i, j] > 0 and not hidden[i, j] and not fixed[i, j])
+
+    def protectable(i: int, j: int) -> bool:
+        row_line = all(c[0] == i for c in cells)
+        others = [(a, j) for a in range(rows) if a != i] if row_line else [(i, b) for b in range(cols) if b != j]
+        return any(hidden[c] or free(*c) for c in others)
+
     candidates = [
-        (int(full[i, j]), (i == rows - 1) or (j == cols - 1), i, j)
+        (not protectable(i, j), int(full[i, j]), (i == rows - 1) or (j == cols - 1), i, j)
         for i, j in cells
-        if full[i, j] > 0 and not hidden[i, j]
+        if free(i, j)
     ]
     if not candidates:
         return None
-    _, _, i, j = min(candidates)
+    *_, i, j = min(candidates)
     return i, j
 
 
@@ -111,15 +128,24 @@ def bridges(hidden: BoolArray) -> list[tuple[int, int]]:
     return sorted(found)
 
 
-def hidden_cells(full: IntArray, k: int) -> BoolArray:
+def hidden_cells(
+    full: IntArray, k: int, *, preset: BoolArray | None = None, fixed: BoolArray | None = None
+) -> BoolArray:
     """Which cells of the table with margins (see :func:`with_margins`) are not published.
 
-    Empty cells are left out of the mask (they are shown like hidden ones anyway); see the module text.
+    ``preset``: cells hidden from the start besides the small ones (say, because another table of the same firms
+    hides them). ``fixed``: cells whose state is decided elsewhere and that are never chosen as complements (a
+    margin that other tables share, so that every table shows or hides it alike). When a complement is needed
+    and none can be chosen, nothing of the table is published. Empty cells are left out of the mask (they are
+    shown like hidden ones anyway); see the module text.
     """
     if k < 1:
         raise ValueError("k must be at least 1")
     nonempty = full > 0
     hidden = nonempty & (full < k)
+    if preset is not None:
+        hidden |= preset & nonempty
+    keep = np.zeros_like(hidden) if fixed is None else fixed.copy()
     shape = (int(full.shape[0]), int(full.shape[1]))
     while True:
         changed = False
@@ -127,35 +153,49 @@ def hidden_cells(full: IntArray, k: int) -> BoolArray:
             for index in range(n):
                 cells = _line_cells(shape, axis, index)
                 if sum(bool(hidden[c]) for c in cells) == 1:
-                    cell = _smallest_published(full, hidden, cells)
-                    if cell is not None:
-                        hidden[cell] = True
-                        changed = True
+                    cell = _smallest_published(full, hidden, keep, cells)
+                    if cell is None:
+                        return nonempty
+                    hidden[cell] = True
+                    changed = True
         if changed:
             continue
         found = bridges(hidden)
         if not found:
             return hidden
         i, j = found[0]
-        cell = _smallest_published(full, hidden, _line_cells(shape, 0, i) + _line_cells(shape, 1, j))
+        cell = _smallest_published(full, hidden, keep, _line_cells(shape, 0, i) + _line_cells(shape, 1, j))
         if cell is None:
-            cell = _smallest_published(full, hidden, [(a, b) for a in range(shape[0]) for b in range(shape[1])])
-        if cell is None:  # cannot happen (see the module text); refuse rather than publish
+            every = [(a, b) for a in range(shape[0]) for b in range(shape[1])]
+            cell = _smallest_published(full, hidden, keep, every)
+        if cell is None:
             return nonempty
         hidden[cell] = True
 
 
-def hidden_in_line(counts: npt.ArrayLike, k: int) -> BoolArray:
+def hidden_in_line(
+    counts: npt.ArrayLike, k: int, *, preset: BoolArray | None = None, total_fixed: bool = False
+) -> BoolArray:
     """For one additive line of groups and its total (the last element): which are not published.
 
-    Used for tables of means, where each column (one measure) is such a line: the counts and the sums of the
-    groups add up to the total's.
+    Used for the margin that all tables of the same firms share (firms per ladder position), and for each column
+    of a table of means, where the groups' counts and sums add up to the total's. ``preset``: groups hidden from
+    the start; ``total_fixed``: the total is shown or hidden by the primary rule only, never as a complement
+    (when a complement is then needed and none is left, the whole line is hidden).
     """
     line = np.asarray(counts, dtype=np.int64)
     nonempty = line > 0
     hidden = nonempty & (line < k)
+    if preset is not None:
+        hidden |= preset & nonempty
     if int(hidden.sum()) == 1:
-        candidates = [(int(line[i]), i == len(line) - 1, i) for i in range(len(line)) if nonempty[i] and not hidden[i]]
-        if candidates:
-            hidden[min(candidates)[2]] = True
+        last = len(line) - 1
+        candidates = [
+            (int(line[i]), i == last, i)
+            for i in range(len(line))
+            if nonempty[i] and not hidden[i] and not (total_fixed and i == last)
+        ]
+        if not candidates:
+            return nonempty
+        hidden[min(candidates)[2]] = True
     return hidden

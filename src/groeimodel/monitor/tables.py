@@ -118,7 +118,13 @@ def _count_table(
     dimension: Dimension, rows: tuple[Key, ...], columns: tuple[Key, ...], counts: np.ndarray, k: int
 ) -> CountTable:
     full = with_margins(counts)
-    hidden = hidden_cells(full, k)
+    # The margin row (firms per column over all groups) is the same in every table of these firms by another
+    # dimension: decide it once, by itself, so that no table shows what another hides.
+    preset = np.zeros(full.shape, dtype=bool)
+    fixed = np.zeros(full.shape, dtype=bool)
+    preset[-1, :] = hidden_in_line(full[-1, :], k)
+    fixed[-1, :] = True
+    hidden = hidden_cells(full, k, preset=preset, fixed=fixed)
     shown: list[list[int | None]] = [
         [int(full[i, j]) if full[i, j] > 0 and not hidden[i, j] else None for j in range(full.shape[1])]
         for i in range(full.shape[0])
@@ -187,13 +193,15 @@ def _mean_table(
     columns: tuple[Key, ...],
     groups: Sequence[Sequence[Sequence[float]]],  # [row][column] -> values
     k: int,
+    hidden_groups: Sequence[bool],
 ) -> MeanTable:
     n_rows, n_cols = len(rows), len(columns)
     shown: list[list[Mean | None]] = [[None] * n_cols for _ in range(n_rows + 1)]
+    preset = np.array([*hidden_groups, False], dtype=bool)
     for c in range(n_cols):
         values = [groups[r][c] for r in range(n_rows)]
         values.append([v for g in values for v in g])  # the total
-        hidden = hidden_in_line([len(v) for v in values], k)
+        hidden = hidden_in_line([len(v) for v in values], k, preset=preset, total_fixed=True)
         for r, v in enumerate(values):
             if v and not hidden[r]:
                 shown[r][c] = Mean(len(v), math.fsum(v) / len(v))
@@ -232,7 +240,9 @@ def mean_scores(
             value = w.scores.get(m)
             if value is not None and not math.isnan(value):
                 groups[row_of[_key(w, by)]][c].append(float(value))
-    return _mean_table(by, rows, tuple(measure_key(m) for m in measures), groups, k)
+    return _mean_table(
+        by, rows, tuple(measure_key(m) for m in measures), groups, k, _hidden_groups(counted, by, n_levels, k)
+    )
 
 
 def measure_key(measure: Measure) -> str:
@@ -256,7 +266,17 @@ def growth_by_position(
             value = w.growth.get(indicator)
             if value is not None and not math.isnan(value):
                 groups[w.position][c].append(float(value))
-    return _mean_table("position", rows, tuple(indicators), groups, k)
+    return _mean_table("position", rows, tuple(indicators), groups, k, _hidden_groups(counted, "position", n_levels, k))
+
+
+def _hidden_groups(counted: Sequence[FirmWave], by: Dimension, n_levels: int, k: int) -> list[bool]:
+    """The groups whose number of firms the count tables of the same firms hide: a table of means, which shows
+    each group's number of firms, hides them too."""
+    if by == "position":
+        per_position = np.bincount([w.position for w in counted], minlength=n_levels + 1)
+        return [bool(h) for h in hidden_in_line([*per_position, len(counted)], k)[:-1]]
+    table = position_distribution(counted, by=by, n_levels=n_levels, k=k)
+    return [t is None for t in table.row_totals]
 
 
 def row_label(dimension: Dimension, key: Key, lang: Lang) -> str:
