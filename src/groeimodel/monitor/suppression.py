@@ -8,8 +8,9 @@ holds the row totals, the last row the column totals, the corner the grand total
 2. **Complementary suppression**, repeated until nothing changes:
 
    a. *Lines.* A row or column (margin included) with exactly one hidden non-empty cell would give that cell away
-      by subtraction; hide the smallest published non-empty cell of that line as well (ties: an inner cell
-      before the margin, then the first).
+      by subtraction; hide the smallest published non-empty cell of that line as well. A cell that its other
+      line can protect in turn (one with another hidden cell, or another cell that may still be hidden) comes
+      first; then the smallest; an inner cell before the margin; then the first.
    b. *Bridges.* Hiding two cells per line is not always enough: a hidden cell can still follow from several
       lines together. Read the hidden cells as the edges of a bipartite graph between the table's rows and
       columns (margins included). A hidden cell is determined by the published cells exactly when it is a
@@ -20,6 +21,11 @@ holds the row totals, the last row the column totals, the corner the grand total
 
    It ends: every round hides one more cell, and when every non-empty cell is hidden no bridge can remain (a
    bridge would have to equal a sum of published cells, all of them zero).
+
+A margin that several tables share (the firms per ladder position over all groups, the same in the table by
+sector and in the table by province) is decided once, on its own line (:func:`hidden_in_line`), and then passed
+as ``fixed``: never a complement, so every table shows or hides it alike. When a table cannot then be protected,
+none of it is published.
 
 Empty cells (0 firms) are never chosen as complements and do not count as protection: an attacker may know a
 cell is empty (no large firms in agriculture in one province, say). They are shown exactly like hidden cells

@@ -315,10 +315,13 @@ def count_rows(table: CountTable, lang: Lang) -> list[list[str]]:
 
 
 def mean_rows(table: MeanTable, lang: Lang, *, digits: int = 1) -> list[list[str]]:
-    """The table as text rows: per measure the number of firms and the mean; a hidden or empty cell is ""."""
+    """The table as text rows: per column ``<key>_n`` (firms) and ``<key>`` (mean); hidden or empty is "".
+
+    The header holds the codebook's variable names (docs/monitor.md); the first column the rows' value labels.
+    """
     header: list[str] = [table.dimension]
     for c in table.columns:
-        header += [f"{c} n", f"{c} {'gemiddelde' if lang == 'nl' else 'mean'}"]
+        header += [f"{c}_n", str(c)]
     out = [header]
 
     def cells(row: Sequence[Mean | None]) -> list[str]:
