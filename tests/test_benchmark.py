@@ -118,6 +118,14 @@ def test_a_firm_without_a_score_still_sees_the_distribution():
     assert m.distribution is not None and m.distribution.median == 30.0
 
 
+def test_an_unknown_sector_or_a_firm_of_another_group_is_refused():
+    index = PeerIndex(population([("C", "small", 50.0)] * 6))
+    with pytest.raises(ValueError, match="unknown SBI section"):
+        index.compare(sbi_section="Z", size_class="small")
+    with pytest.raises(ValueError, match="is not of SBI section"):
+        index.compare(sbi_section="F", size_class="small", company=0)
+
+
 def test_score_rows_become_a_population():
     rows = [(7, "C", "small", 1, "", 40.0), (7, "C", "small", 1, "l1.processen", 50.0), (9, "F", "micro", 1, "", None)]
     pop = Population.from_rows(rows)

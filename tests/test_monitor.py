@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Sequence
 
 import numpy as np
@@ -109,6 +111,9 @@ def test_a_cell_of_fewer_than_k_firms_is_not_shown_and_looks_like_an_empty_one()
     text = count_rows(table, "nl")
     assert text[c + 1][2] == "" and text[c + 1][1] == ""  # hidden and empty render alike
     assert "3" not in text[c + 1]
+    a = table.rows.index("A")  # no firms at all
+    parsed = list(csv.reader(io.StringIO(to_csv(text))))
+    assert parsed[c + 1][2] == parsed[c + 1][1] == parsed[a + 1][2] == ""  # 3 firms, none, none: alike
     assert_nothing_pinned(with_margins(_counts(table, waves)), published(table))
 
 

@@ -297,6 +297,8 @@ class PeerIndex:
             self.population.sbi_sections[row] != sbi_section or self.population.size_classes[row] != size_class
         ):
             raise ValueError(f"company {company} is not of SBI section {sbi_section!r} and size {size_class!r}")
+        if sbi_section not in self._sbi_index or size_class not in self._size_index:
+            raise ValueError(f"unknown SBI section {sbi_section!r} or size class {size_class!r}")
         n_sizes = len(SIZE_CLASSES)
         sbi, size = self._sbi_index[sbi_section], self._size_index[size_class]
         codes: dict[str, int] = {"sector_size": sbi * n_sizes + size, "size": size, "all": 0}
