@@ -269,6 +269,13 @@ def test_a_three_level_model_has_no_level_4_row_or_column():
     assert 4 not in movement(waves, by="position", n_levels=3).rows
     with pytest.raises(ValueError, match=r"outside 0\.\.3"):
         position_distribution([*waves, wave(99, model="mkb-2011", position=4)], by="province", n_levels=3)
+    with pytest.raises(ValueError, match=r"outside 0\.\.3"):
+        mean_scores([*waves, wave(99, model="mkb-2011", position=4)], by="position", n_levels=3)
+
+
+def test_a_value_outside_the_codebook_is_refused_not_dropped():
+    with pytest.raises(ValueError, match="unknown value 'XX'"):
+        position_distribution(firms(0, 5, province="XX"), by="province", n_levels=4)
 
 
 def test_a_table_covers_one_model_at_a_time():

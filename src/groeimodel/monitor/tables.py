@@ -96,6 +96,12 @@ def _key(wave: FirmWave, dimension: Dimension) -> Key:
     return value
 
 
+def _row(row_of: Mapping[Key, int], key: Key, wave: FirmWave) -> int:
+    if key not in row_of:
+        raise ValueError(f"company {wave.company}: unknown value {key!r}")
+    return row_of[key]
+
+
 def _one_model(waves: Iterable[FirmWave]) -> list[FirmWave]:
     waves = list(waves)
     models = {w.model_id for w in waves}
@@ -104,10 +110,12 @@ def _one_model(waves: Iterable[FirmWave]) -> list[FirmWave]:
     return waves
 
 
-def _counted(waves: Sequence[FirmWave], dimension: Dimension) -> list[FirmWave]:
+def _counted(waves: Sequence[FirmWave], dimension: Dimension, n_levels: int) -> list[FirmWave]:
     """Each firm once: its latest wave, or by year its latest wave in each year."""
     latest: dict[tuple[int, int], FirmWave] = {}
     for w in waves:
+        if not 0 <= w.position <= n_levels:
+            raise ValueError(f"company {w.company}: position {w.position} outside 0..{n_levels}")
         key = (w.company, w.year if dimension == "year" else 0)
         if key not in latest or w.wave > latest[key].wave:
             latest[key] = w
@@ -145,15 +153,13 @@ def position_distribution(waves: Iterable[FirmWave], *, by: Dimension, n_levels:
     if by == "position":
         raise ValueError("the positions are already the columns")
     all_waves = _one_model(waves)
-    counted = _counted(all_waves, by)
+    counted = _counted(all_waves, by, n_levels)
     rows = categories(by, all_waves, n_levels)
     columns = tuple(range(n_levels + 1))
     counts = np.zeros((len(rows), len(columns)), dtype=np.int64)
     row_of = {r: i for i, r in enumerate(rows)}
     for w in counted:
-        if not 0 <= w.position <= n_levels:
-            raise ValueError(f"company {w.company}: position {w.position} outside 0..{n_levels}")
-        counts[row_of[_key(w, by)], w.position] += 1
+        counts[_row(row_of, _key(w, by), w), w.position] += 1
     return _count_table(by, rows, columns, counts, k)
 
 
@@ -164,6 +170,7 @@ def movement(waves: Iterable[FirmWave], *, by: Dimension, n_levels: int, k: int 
     year of the later wave, each firm once per year (its latest wave of that year against the wave before it).
     """
     all_waves = _one_model(waves)
+    _counted(all_waves, by, n_levels)  # checks the positions
     by_company: dict[int, list[FirmWave]] = {}
     for w in all_waves:
         by_company.setdefault(w.company, []).append(w)
@@ -183,7 +190,7 @@ def movement(waves: Iterable[FirmWave], *, by: Dimension, n_levels: int, k: int 
             step = later.position - earlier.position
             column = 0 if step > 0 else 1 if step == 0 else 2
             key = earlier.position if by == "position" else _key(later, by)
-            counts[row_of[key], column] += 1
+            counts[_row(row_of, key, later), column] += 1
     return _count_table(by, rows, columns, counts, k)
 
 
@@ -227,7 +234,7 @@ def mean_scores(
     The columns are the measures as ``(level, block)`` keys: the levels first, then ``blocks`` in their order.
     """
     all_waves = _one_model(waves)
-    counted = _counted(all_waves, by)
+    counted = _counted(all_waves, by, n_levels)
     rows = categories(by, all_waves, n_levels)
     measures: tuple[Measure, ...] = tuple((lv, "") for lv in range(1, n_levels + 1)) + tuple(blocks)
     for level, _ in measures:
@@ -239,7 +246,7 @@ def mean_scores(
         for c, m in enumerate(measures):
             value = w.scores.get(m)
             if value is not None and not math.isnan(value):
-                groups[row_of[_key(w, by)]][c].append(float(value))
+                groups[_row(row_of, _key(w, by), w)][c].append(float(value))
     return _mean_table(
         by, rows, tuple(measure_key(m) for m in measures), groups, k, _hidden_groups(counted, by, n_levels, k)
     )
@@ -256,12 +263,10 @@ def growth_by_position(
 ) -> MeanTable:
     """The mean of each growth indicator by ladder position (0 .. ``n_levels``): do higher firms grow more?"""
     all_waves = _one_model(waves)
-    counted = _counted(all_waves, "position")
+    counted = _counted(all_waves, "position", n_levels)
     rows = categories("position", all_waves, n_levels)
     groups: list[list[list[float]]] = [[[] for _ in indicators] for _ in rows]
     for w in counted:
-        if not 0 <= w.position <= n_levels:
-            raise ValueError(f"company {w.company}: position {w.position} outside 0..{n_levels}")
         for c, indicator in enumerate(indicators):
             value = w.growth.get(indicator)
             if value is not None and not math.isnan(value):
