@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import subprocess
+import sys
 from collections.abc import Sequence
 
 import numpy as np
@@ -319,3 +321,11 @@ def test_tables_of_the_same_firms_by_other_dimensions_show_and_hide_the_same_tot
     for total, cell in zip(by_province.row_totals, means.cells, strict=True):
         if total is None:  # a group whose number of firms one table hides shows no number in another
             assert cell[0] is None
+
+
+def test_the_benchmark_and_the_monitor_import_no_django():
+    code = (
+        "import sys, groeimodel.benchmark, groeimodel.monitor; print(sorted(m for m in sys.modules if 'django' in m))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
