@@ -23,6 +23,8 @@ from groeimodel.monitor import (
     mean_scores,
     movement,
     position_distribution,
+    protect_counts,
+    protect_means,
     to_csv,
 )
 from groeimodel.monitor.suppression import bridges, hidden_cells, hidden_in_line, with_margins
@@ -329,3 +331,24 @@ def test_the_benchmark_and_the_monitor_import_no_django():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+@settings(max_examples=30, deadline=None)
+@given(populations())
+def test_tables_from_sql_style_counts_and_sums_equal_the_tables_from_records(waves):
+    by_province = position_distribution(waves, by="province", n_levels=3)
+    counts = np.zeros((len(by_province.rows), 4), dtype=np.int64)
+    firms_n = np.zeros((len(by_province.rows), 1), dtype=np.int64)
+    sums = np.zeros((len(by_province.rows), 1))
+    for w in waves:
+        r = by_province.rows.index(w.province)
+        counts[r, w.position] += 1
+        if w.scores[(1, "")] is not None:
+            firms_n[r, 0] += 1
+            sums[r, 0] += w.scores[(1, "")]
+    assert protect_counts("province", by_province.rows, by_province.columns, counts) == by_province
+    hidden_groups = [t is None for t in by_province.row_totals]
+    means = protect_means("province", by_province.rows, ("level_1",), firms_n, sums, hidden_groups=hidden_groups)
+    from_records = mean_scores(waves, by="province", n_levels=3)
+    assert means.cells == tuple((row[0],) for row in from_records.cells)
+    assert means.totals == from_records.totals[:1]

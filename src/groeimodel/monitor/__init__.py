@@ -18,6 +18,8 @@ from groeimodel.monitor.tables import (
     measure_key,
     movement,
     position_distribution,
+    protect_counts,
+    protect_means,
     to_csv,
 )
 
@@ -36,5 +38,7 @@ __all__ = [
     "measure_key",
     "movement",
     "position_distribution",
+    "protect_counts",
+    "protect_means",
     "to_csv",
 ]

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 
 from groeimodel.monitor.codebook import MOVEMENTS, PROVINCES, SBI_SECTIONS, SIZE_CLASSES, Lang, label, position_label
 from groeimodel.monitor.suppression import hidden_cells, hidden_in_line, with_margins
@@ -122,10 +123,13 @@ def _counted(waves: Sequence[FirmWave], dimension: Dimension, n_levels: int) -> 
     return list(latest.values())
 
 
-def _count_table(
-    dimension: Dimension, rows: tuple[Key, ...], columns: tuple[Key, ...], counts: np.ndarray, k: int
+def protect_counts(
+    dimension: Dimension, rows: tuple[Key, ...], columns: tuple[Key, ...], counts: npt.ArrayLike, k: int = DEFAULT_K
 ) -> CountTable:
+    """A count table (``R x C`` counts of firms, say from SQL) with its margins, as it may be published."""
     full = with_margins(counts)
+    if full.shape != (len(rows) + 1, len(columns) + 1):
+        raise ValueError(f"counts must have shape {(len(rows), len(columns))}")
     # The margin row (firms per column over all groups) is the same in every table of these firms by another
     # dimension: decide it once, by itself, so that no table shows what another hides.
     preset = np.zeros(full.shape, dtype=bool)
@@ -160,7 +164,7 @@ def position_distribution(waves: Iterable[FirmWave], *, by: Dimension, n_levels:
     row_of = {r: i for i, r in enumerate(rows)}
     for w in counted:
         counts[_row(row_of, _key(w, by), w), w.position] += 1
-    return _count_table(by, rows, columns, counts, k)
+    return protect_counts(by, rows, columns, counts, k)
 
 
 def movement(waves: Iterable[FirmWave], *, by: Dimension, n_levels: int, k: int = DEFAULT_K) -> CountTable:
@@ -191,10 +195,50 @@ def movement(waves: Iterable[FirmWave], *, by: Dimension, n_levels: int, k: int 
             column = 0 if step > 0 else 1 if step == 0 else 2
             key = earlier.position if by == "position" else _key(later, by)
             counts[_row(row_of, key, later), column] += 1
-    return _count_table(by, rows, columns, counts, k)
+    return protect_counts(by, rows, columns, counts, k)
 
 
-def _mean_table(
+def protect_means(
+    dimension: Dimension,
+    rows: tuple[Key, ...],
+    columns: tuple[Key, ...],
+    firms: npt.ArrayLike,
+    sums: npt.ArrayLike,
+    *,
+    hidden_groups: Sequence[bool],
+    k: int = DEFAULT_K,
+) -> MeanTable:
+    """A table of means from counts and sums per group and column (``R x C`` each), as SQL can give them.
+
+    ``hidden_groups``: the groups whose number of firms the count table of the same firms and dimension hides
+    (``[t is None for t in protect_counts(...).row_totals]``); they are hidden here too. In each column, the
+    groups' counts and sums add up to the total's: a column with exactly one hidden group hides a second one.
+    """
+    n = np.asarray(firms, dtype=np.int64)
+    total = np.asarray(sums, dtype=np.float64)
+    if n.shape != (len(rows), len(columns)) or total.shape != n.shape:
+        raise ValueError(f"firms and sums must have shape {(len(rows), len(columns))}")
+    if len(hidden_groups) != len(rows):
+        raise ValueError("hidden_groups needs one flag per row")
+    shown: list[list[Mean | None]] = [[None] * len(columns) for _ in range(len(rows) + 1)]
+    preset = np.array([*hidden_groups, False], dtype=bool)
+    for c in range(len(columns)):
+        line_n = [*n[:, c], int(n[:, c].sum())]
+        line_sum = [*total[:, c], math.fsum(total[:, c])]
+        hidden = hidden_in_line(line_n, k, preset=preset, total_fixed=True)
+        for r, (count, value) in enumerate(zip(line_n, line_sum, strict=True)):
+            if count > 0 and not hidden[r]:
+                shown[r][c] = Mean(int(count), float(value) / int(count))
+    return MeanTable(
+        dimension=dimension,
+        rows=rows,
+        columns=columns,
+        cells=tuple(tuple(r) for r in shown[:-1]),
+        totals=tuple(shown[-1]),
+    )
+
+
+def _means_of(
     dimension: Dimension,
     rows: tuple[Key, ...],
     columns: tuple[Key, ...],
@@ -202,22 +246,16 @@ def _mean_table(
     k: int,
     hidden_groups: Sequence[bool],
 ) -> MeanTable:
-    n_rows, n_cols = len(rows), len(columns)
-    shown: list[list[Mean | None]] = [[None] * n_cols for _ in range(n_rows + 1)]
-    preset = np.array([*hidden_groups, False], dtype=bool)
-    for c in range(n_cols):
-        values = [groups[r][c] for r in range(n_rows)]
-        values.append([v for g in values for v in g])  # the total
-        hidden = hidden_in_line([len(v) for v in values], k, preset=preset, total_fixed=True)
-        for r, v in enumerate(values):
-            if v and not hidden[r]:
-                shown[r][c] = Mean(len(v), math.fsum(v) / len(v))
-    return MeanTable(
-        dimension=dimension,
-        rows=rows,
-        columns=columns,
-        cells=tuple(tuple(r) for r in shown[:-1]),
-        totals=tuple(shown[-1]),
+    firms = [[len(groups[r][c]) for c in range(len(columns))] for r in range(len(rows))]
+    sums = [[math.fsum(groups[r][c]) for c in range(len(columns))] for r in range(len(rows))]
+    return protect_means(
+        dimension,
+        rows,
+        columns,
+        np.array(firms, dtype=np.int64).reshape(len(rows), len(columns)),
+        np.array(sums, dtype=np.float64).reshape(len(rows), len(columns)),
+        hidden_groups=hidden_groups,
+        k=k,
     )
 
 
@@ -247,7 +285,7 @@ def mean_scores(
             value = w.scores.get(m)
             if value is not None and not math.isnan(value):
                 groups[_row(row_of, _key(w, by), w)][c].append(float(value))
-    return _mean_table(
+    return _means_of(
         by, rows, tuple(measure_key(m) for m in measures), groups, k, _hidden_groups(counted, by, n_levels, k)
     )
 
@@ -271,7 +309,7 @@ def growth_by_position(
             value = w.growth.get(indicator)
             if value is not None and not math.isnan(value):
                 groups[w.position][c].append(float(value))
-    return _mean_table("position", rows, tuple(indicators), groups, k, _hidden_groups(counted, "position", n_levels, k))
+    return _means_of("position", rows, tuple(indicators), groups, k, _hidden_groups(counted, "position", n_levels, k))
 
 
 def _hidden_groups(counted: Sequence[FirmWave], by: Dimension, n_levels: int, k: int) -> list[bool]:
