@@ -5,6 +5,9 @@ which a cell describing fewer than ``k`` firms, and every cell that would let on
 is ``None``, exactly like an empty cell (see :mod:`groeimodel.monitor.suppression`). The rows always list every
 category of the dimension (all 21 SBI sections, all 12 provinces, ...), so a hidden row looks like an empty one.
 
+Two ways in: from records (:class:`FirmWave`; fine for thousands of firms, seconds for 200,000) or from counts
+and sums per group (:func:`protect_counts`, :func:`protect_means`; what SQL's GROUP BY gives, about 1 ms).
+
 Which waves count: a firm counts once per cell. By year, each firm's latest wave in that year; otherwise each
 firm's latest wave. Movement compares a firm's latest wave with the wave before it.
 """
