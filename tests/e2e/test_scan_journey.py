@@ -354,6 +354,8 @@ def test_the_scan_can_be_done_with_the_keyboard(
     expected: dict[str, int] = {}
     for index in range(n_blocks):
         expect(page).to_have_url(re.compile(rf"/scans/{scan.pk}/" + (rf"\?block={index}$" if index else "")))
+        page.wait_for_load_state()  # every statement is in the page and htmx is listening
+        page.wait_for_function("() => typeof window.htmx === 'object'")
         items = item_ids(page)
         tab_until(page, "el.type === 'radio'")  # through header, breadcrumb and the link to the blocks
         for n, item in enumerate(items, start=1):
@@ -374,6 +376,7 @@ def test_the_scan_can_be_done_with_the_keyboard(
 
     # The review: nothing missing; Tab to the submit button, Enter, and the result.
     expect(page).to_have_url(re.compile(rf"/scans/{scan.pk}/review/$"))
+    page.wait_for_load_state()
     expect(page.locator("#missing")).to_have_count(0)
     tab_until(page, "el.matches(\"main form[action$='/submit/'] button[type=submit]\")")
     page.keyboard.press("Enter")
