@@ -9,6 +9,8 @@ see companies, scans   all (org)   assigned to them       their own       none
 create a company       yes         yes (assigned to them) no              no
 edit a company         yes         assigned to them       no              no
 start, fill, submit    all (org)   assigned to them       their own       no
+open, close an         all (org)   assigned to them       their own       no
+employee round
 register initiatives   all (org)   assigned to them       their own       no
 delete a draft scan    all (org)   assigned to them       their own       no
 delete an initiative   all (org)   assigned to them       their own       no
@@ -141,6 +143,13 @@ def get_wave(user: AnyUser, pk: int) -> Wave:
         return waves_for(user).select_related("company").get(pk=pk)
     except Wave.DoesNotExist:
         raise Http404 from None
+
+
+def get_wave_for_round(user: AnyUser, pk: int) -> Wave:
+    """A wave whose employee round the user may open, show and close; 404 for everyone else."""
+    if not can_run_scans(user):
+        raise Http404
+    return get_wave(user, pk)
 
 
 def scans_for(user: AnyUser) -> QuerySet[Response]:

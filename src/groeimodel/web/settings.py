@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_ratelimit",
     "groeimodel.web.accounts",
     "groeimodel.web.companies",
     "groeimodel.web.scans",
@@ -167,8 +168,18 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "OPTIONS": {"MAX_ENTRIES": 5000},
-    }
+    },
+    # The rate limits of the public employee questionnaire (django-ratelimit). Per process: with several app
+    # server workers a client may reach the limit once per worker, which still stops a flood; the library's
+    # check asks for a shared cache (memcached, Redis), which a one-machine install does not have.
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "ratelimit",
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
 }
+RATELIMIT_USE_CACHE = "ratelimit"
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
