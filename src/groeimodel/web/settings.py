@@ -7,6 +7,7 @@ GROEIMODEL_DATA_DIR       where the SQLite database and the development key live
 DATABASE_URL              e.g. postgres://user:pass@host:5432/db; SQLite in the data directory when unset.
 GROEIMODEL_SECURE_PROXY   "true" when behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 GROEIMODEL_LOCAL          "true" (what `make run` sets): production behaviour on this machine over plain HTTP.
+GROEIMODEL_EMAIL_BACKEND, _HOST, _PORT, _USER, _PASSWORD, _TLS, GROEIMODEL_FROM_EMAIL  outgoing mail.
 GROEIMODEL_EMPLOYEES_MIN  employees' scores are shown only from this many answers on (default 5).
 GROEIMODEL_GAP_POINTS     owner/employee gap in points above which a block is marked (default 20).
 """
@@ -210,6 +211,11 @@ AXES_VERBOSE = False
 
 EMAIL_BACKEND = os.environ.get("GROEIMODEL_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("GROEIMODEL_FROM_EMAIL", "groeimodel@localhost")
+EMAIL_HOST = os.environ.get("GROEIMODEL_EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("GROEIMODEL_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = os.environ.get("GROEIMODEL_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("GROEIMODEL_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = envbool("GROEIMODEL_EMAIL_TLS")
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
