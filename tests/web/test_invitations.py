@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import time
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -22,8 +24,13 @@ MODEL = load_model("groeimodel")
 
 
 @pytest.fixture(autouse=True)
-def fresh_rate_limits() -> None:
+def fresh_rate_limits(monkeypatch: pytest.MonkeyPatch) -> None:
     caches["ratelimit"].clear()  # each test starts without counted requests
+    # One fixed moment, so a test's requests never straddle the end of a one-minute window.
+    import django_ratelimit.core
+
+    moment = time.time()
+    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: moment))
 
 
 def answers_post(value: int, leads: str = "no") -> dict[str, str]:
@@ -232,6 +239,18 @@ def test_the_public_pages_are_rate_limited_per_client_address(world):
     poster = Client(REMOTE_ADDR="10.8.8.8")
     codes = [poster.post(f"/e/{round_.token}/", {}).status_code for _ in range(11)]
     assert codes[:10] == [400] * 10 and codes[10] == 429
+
+
+def test_behind_the_proxy_the_limit_is_per_forwarded_client_address(world, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    _scan, round_ = open_round_for(world)
+    url = f"/e/{round_.token}/"
+    flood = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    assert [flood.get(url).status_code for _ in range(31)][-1] == 429
+    colleague = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.8")  # same proxy, other client
+    assert colleague.get(url).status_code == 200
+    spoofed = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.7")
+    assert spoofed.get(url).status_code == 429  # only the address our proxy appended counts
 
 
 def test_the_employee_pages_link_nowhere_into_the_app_and_reach_nothing_else(world):

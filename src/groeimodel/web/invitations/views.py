@@ -184,6 +184,16 @@ def round_send(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the employee's side (public) --------------------------------------------------------------------------------
 
 
+def client_address(group: str, request: HttpRequest) -> str:
+    """The client's address for the rate limits: behind our TLS proxy (GROEIMODEL_SECURE_PROXY) the address the
+    proxy appended to X-Forwarded-For, else the connection's. The limiter keeps only a hash of it, for a minute."""
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
+        if forwarded.strip():
+            return forwarded.split(",")[-1].strip()
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
 def _round_by_token(token: str) -> EmployeeRound:
     try:
         return EmployeeRound.objects.select_related("wave", "wave__company").get(token=token)
@@ -227,8 +237,8 @@ def _blocks(form: EmployeeAnswersForm, lang: str) -> list[dict[str, Any]]:
     return out
 
 
-@ratelimit(key="ip", rate=GET_RATE, method="GET", group=RATE_GROUP, block=False)
-@ratelimit(key="ip", rate=POST_RATE, method="POST", group=RATE_GROUP, block=False)
+@ratelimit(key=client_address, rate=GET_RATE, method="GET", group=RATE_GROUP, block=False)
+@ratelimit(key=client_address, rate=POST_RATE, method="POST", group=RATE_GROUP, block=False)
 @require_http_methods(["GET", "POST"])
 def employee_answer(request: HttpRequest, token: str) -> HttpResponse:
     """The questionnaire in employee wording, all blocks on one page; POST scores and stores it at once."""
@@ -269,7 +279,7 @@ def employee_answer(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-@ratelimit(key="ip", rate=GET_RATE, method="GET", group=RATE_GROUP, block=False)
+@ratelimit(key=client_address, rate=GET_RATE, method="GET", group=RATE_GROUP, block=False)
 @require_http_methods(["GET"])
 def employee_thanks(request: HttpRequest, token: str) -> HttpResponse:
     if getattr(request, "limited", False):
