@@ -31,6 +31,10 @@ def id_urls(world):
     from .conftest import make_company
 
     archived = make_company(world.org_b, "Gearchiveerde Molen", archived_at=timezone.now())
+    from groeimodel.web.invitations.models import EmployeeRound
+
+    EmployeeRound.objects.create(wave=scan.wave)
+    wave = scan.wave_id
     return [
         ("get", f"/companies/{world.mill.pk}/"),
         ("get", f"/companies/{world.mill.pk}/edit/"),
@@ -63,6 +67,14 @@ def id_urls(world):
         ("post", f"/users/{world.bob.pk}/send-reset/"),
         ("get", f"/waves/{scan.wave_id}/growth/"),
         ("post", f"/waves/{scan.wave_id}/growth/"),
+        ("get", f"/waves/{wave}/employees/"),
+        ("post", f"/waves/{wave}/employees/open/"),
+        ("get", f"/waves/{wave}/employees/close/"),
+        ("post", f"/waves/{wave}/employees/close/"),
+        ("get", f"/waves/{wave}/employees/print/"),
+        ("post", f"/waves/{wave}/employees/send/"),
+        ("get", f"/waves/{draft.wave_id}/employees/"),
+        ("post", f"/waves/{draft.wave_id}/employees/open/"),
     ]
 
 
@@ -72,6 +84,7 @@ def test_it_answers_404_for_every_url_of_another_organisation(world, persona):
     data = {
         "item": "l1.processen.1", "l1.processen.1": "3", "name": "Gearchiveerde Molen", "role": "analist",
         "first_name": "Boef", "date": "2026-01-01", "revenue": "1.000",
+        "addresses": "boef@example.org", "language": "nl",
     }  # fmt: skip
     for method, url in id_urls(world):
         assert status(client, method, url, data) == 404, (method, url)
@@ -81,6 +94,9 @@ def test_it_answers_404_for_every_url_of_another_organisation(world, persona):
     )  # nothing was started, submitted or deleted on B's side
     assert world.mill.initiatives.count() == 1 and not world.mill.archived
     assert not world.mill.waves.filter(revenue__isnull=False).exists()  # no growth figures recorded
+    from groeimodel.web.invitations.models import EmployeeRound
+
+    assert list(EmployeeRound.objects.values_list("closed_at", flat=True)) == [None]  # not closed, none opened
     assert Company.objects.get(name="Gearchiveerde Molen").archived  # not restored, not deleted
     world.bob.refresh_from_db()
     assert world.bob.is_active and world.bob.first_name == "" and world.bob.membership.role == "adviseur"

@@ -10,6 +10,8 @@ create a company       yes         yes (assigned to them) no              no
 edit a company         yes         assigned to them       no              no
 start, fill, submit    all (org)   assigned to them       their own       no
 record growth figures  all (org)   assigned to them       their own       no
+open, close an         all (org)   assigned to them       their own       no
+employee round
 register initiatives   all (org)   assigned to them       their own       no
 delete a draft scan    all (org)   assigned to them       their own       no
 delete an initiative   all (org)   assigned to them       their own       no
@@ -146,6 +148,13 @@ def get_wave(user: AnyUser, pk: int) -> Wave:
 
 def get_wave_to_record(user: AnyUser, pk: int) -> Wave:
     """A wave whose growth figures and date the user may record: whoever runs the company's scans."""
+    if not can_run_scans(user):
+        raise Http404
+    return get_wave(user, pk)
+
+
+def get_wave_for_round(user: AnyUser, pk: int) -> Wave:
+    """A wave whose employee round the user may open, show and close; 404 for everyone else."""
     if not can_run_scans(user):
         raise Http404
     return get_wave(user, pk)

@@ -7,6 +7,7 @@ GROEIMODEL_DATA_DIR       where the SQLite database and the development key live
 DATABASE_URL              e.g. postgres://user:pass@host:5432/db; SQLite in the data directory when unset.
 GROEIMODEL_SECURE_PROXY   "true" when behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 GROEIMODEL_LOCAL          "true" (what `make run` sets): production behaviour on this machine over plain HTTP.
+GROEIMODEL_EMAIL_BACKEND, _HOST, _PORT, _USER, _PASSWORD, _TLS, GROEIMODEL_FROM_EMAIL  outgoing mail.
 GROEIMODEL_EMPLOYEES_MIN  employees' scores are shown only from this many answers on (default 5).
 GROEIMODEL_GAP_POINTS     owner/employee gap in points above which a block is marked (default 20).
 """
@@ -98,6 +99,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_ratelimit",
     "groeimodel.web.accounts",
     "groeimodel.web.companies",
     "groeimodel.web.scans",
@@ -167,8 +169,18 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "OPTIONS": {"MAX_ENTRIES": 5000},
-    }
+    },
+    # The rate limits of the public employee questionnaire (django-ratelimit). Per process: with several app
+    # server workers a client may reach the limit once per worker, which still stops a flood; the library's
+    # check asks for a shared cache (memcached, Redis), which a one-machine install does not have.
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "ratelimit",
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
 }
+RATELIMIT_USE_CACHE = "ratelimit"
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -199,6 +211,11 @@ AXES_VERBOSE = False
 
 EMAIL_BACKEND = os.environ.get("GROEIMODEL_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("GROEIMODEL_FROM_EMAIL", "groeimodel@localhost")
+EMAIL_HOST = os.environ.get("GROEIMODEL_EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("GROEIMODEL_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = os.environ.get("GROEIMODEL_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("GROEIMODEL_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = envbool("GROEIMODEL_EMAIL_TLS")
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]

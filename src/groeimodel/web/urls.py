@@ -8,6 +8,7 @@ from groeimodel.web.accounts import manage as manage_users
 from groeimodel.web.accounts import views as accounts
 from groeimodel.web.companies import views as companies
 from groeimodel.web.initiatives import views as initiatives
+from groeimodel.web.invitations import views as invitations
 from groeimodel.web.scans import views as scans
 from groeimodel.web.scans import waves
 
@@ -42,4 +43,12 @@ urlpatterns = [
     path("scans/<int:pk>/result/", scans.scan_result, name="scan-result"),
     path("scans/<int:pk>/delete/", removal.scan_delete, name="scan-delete"),
     path("waves/<int:pk>/growth/", waves.wave_growth, name="wave-growth"),
+    path("waves/<int:pk>/employees/", invitations.round_detail, name="employee-round"),
+    path("waves/<int:pk>/employees/open/", invitations.round_open, name="employee-round-open"),
+    path("waves/<int:pk>/employees/close/", invitations.round_close, name="employee-round-close"),
+    path("waves/<int:pk>/employees/print/", invitations.round_print, name="employee-round-print"),
+    path("waves/<int:pk>/employees/send/", invitations.round_send, name="employee-round-send"),
+    # The employees' questionnaire: public, reached only through a round's link.
+    path("e/<str:token>/", invitations.employee_answer, name="employee-answer"),
+    path("e/<str:token>/thanks/", invitations.employee_thanks, name="employee-thanks"),
 ]
