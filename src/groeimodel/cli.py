@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable
@@ -13,18 +15,20 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
+import numpy as np
+import numpy.typing as npt
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from groeimodel import formats
+from groeimodel import formats, safeio
 from groeimodel import questionnaire as q
 from groeimodel.errors import InputError
 from groeimodel.finance import BusinessCase, BusinessCaseError, business_case
 from groeimodel.model import Lang, Model, list_models, load_model
 from groeimodel.reports.view import build_view
-from groeimodel.scanfiles import ScanInput, read_scans
-from groeimodel.scoring import ScanResult, answers_matrix, score_batch
+from groeimodel.scanfiles import ScanChunk, iter_chunks, open_scans
+from groeimodel.scoring import BatchResult, ScanResult, score_batch
 from groeimodel.texts import t
 
 app = typer.Typer(
@@ -226,68 +230,72 @@ def questionnaire(
 # score
 
 
-def _score_all(scans: list[ScanInput]) -> list[ScanResult]:
-    """Score every scan with the batch path, grouped by model, in input order."""
-    results: list[ScanResult | None] = [None] * len(scans)
-    groups: dict[str, list[int]] = {}
-    for i, s in enumerate(scans):
-        groups.setdefault(s.model.id, []).append(i)
-    for indices in groups.values():
-        model = scans[indices[0]].model
-        batch = score_batch(model, answers_matrix(model, [scans[i].answers for i in indices]))
-        for row, i in enumerate(indices):
-            results[i] = batch.scan(row)
-    return [r for r in results if r is not None]
+def _float_cells(values: npt.NDArray[np.float64]) -> list[str]:
+    """Scores as CSV text, as Python prints them ("" for none); each distinct value is formatted once."""
+    unique, inverse = np.unique(values, return_inverse=True)
+    text = np.array(["" if math.isnan(u) else repr(float(u)) for u in unique.tolist()], dtype=object)
+    return text[inverse.reshape(-1)].tolist()  # type: ignore[no-any-return]
 
 
-def _score_csv(scans: list[ScanInput], results: list[ScanResult]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    first = scans[0].model
-    same_model = all(s.model.id == first.id for s in scans)
-    header = ["id", "model", "version", "position", "next_level"]
-    levels = [lv.level for lv in first.levels] if same_model else []
-    for n in levels:
-        header += [f"level_{n}_score", f"level_{n}_band", f"level_{n}_achieved"]
-    blocks = [b.id for b in first.blocks] if same_model else []
-    header += blocks
-    writer.writerow(header)
-    for s, r in zip(scans, results, strict=True):
-        row: list[object] = [
-            s.id,
-            r.model_id,
-            r.model_version,
-            r.position,
-            "" if r.next_level is None else r.next_level,
+class _CsvOut:
+    """The CSV of scores, written a chunk at a time with numpy: one row per scan."""
+
+    def __init__(self, models: list[Model]):
+        first = models[0]
+        self.same_model = all(m.id == first.id and m.version == first.version for m in models)
+        header = ["id", "model", "version", "position", "next_level"]
+        self.levels = [lv.level for lv in first.levels] if self.same_model else []
+        for n in self.levels:
+            header += [f"level_{n}_score", f"level_{n}_band", f"level_{n}_achieved"]
+        self.blocks = [b.id for b in first.blocks] if self.same_model else []
+        self.header = header + self.blocks
+
+    def head(self) -> str:
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerow(safeio.csv_safe_row(self.header))
+        return out.getvalue()
+
+    def rows(self, chunk: ScanChunk, batch: BatchResult) -> str:
+        model = chunk.model
+        n = len(chunk.ids)
+        bands = np.array([b.id for b in model.bands] + [""], dtype=object)  # index -1 is ""
+        columns: list[list[Any]] = [
+            [safeio.csv_safe(i) for i in chunk.ids],
+            [model.id] * n,
+            [model.version] * n,
+            batch.position.tolist(),
+            ["" if p >= len(model.levels) else p + 1 for p in batch.position.tolist()],
         ]
-        for lv in r.levels if same_model else ():
-            row += ["" if lv.score is None else lv.score, lv.band or "", int(lv.achieved)]
-        for b in blocks:
-            score = r.block(b).score
-            row.append("" if score is None else score)
-        writer.writerow(row)
-    return out.getvalue()
+        if self.same_model:
+            for li in range(len(model.levels)):
+                columns.append(_float_cells(batch.level_scores[:, li]))
+                columns.append(bands[batch.level_bands[:, li]].tolist())
+                columns.append(batch.achieved[:, li].astype(np.int8).tolist())
+            for b in model.blocks:
+                columns.append(_float_cells(batch.block_scores[:, b.index]))
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(zip(*columns, strict=True))
+        return out.getvalue()
 
 
-def _score_table(scans: list[ScanInput], results: list[ScanResult], lg: Lang) -> str:
+def _score_table(scans: list[tuple[str, Model, ScanResult]], lg: Lang) -> str:
     def draw(c: Console) -> None:
-        if len(results) > 1:
+        if len(scans) > 1:
             table = Table(title=t("scans", lg))
             table.add_column("id")
             table.add_column(t("position", lg), justify="right")
-            max_levels = max(len(s.model.levels) for s in scans)
+            max_levels = max(len(m.levels) for _, m, _ in scans)
             for n in range(1, max_levels + 1):
                 table.add_column(f"{t('level', lg)} {n}", justify="right")
-            for s, r in zip(scans, results, strict=True):
+            for scan_id, _, r in scans:
                 cells = [f"{_num(lv.score)}{' ✓' if lv.achieved else ''}" for lv in r.levels]
                 cells += [""] * (max_levels - len(cells))
-                table.add_row(s.id, str(r.position), *cells)
+                table.add_row(scan_id, str(r.position), *cells)
             c.print(table)
             return
-        s, r = scans[0], results[0]
-        m = s.model
+        scan_id, m, r = scans[0]
         view = build_view(m, r, lg)
-        c.print(f"[bold]{s.id}[/bold] – {view.model_name} ({view.model_id} {view.model_version})")
+        c.print(f"[bold]{scan_id}[/bold] – {view.model_name} ({view.model_id} {view.model_version})")
         pos = f"{view.position} – {view.position_name}" if view.position else f"0 ({t('position_none', lg)})"
         c.print(f"{t('position', lg)}: [bold]{pos}[/bold]")
         if view.next_level is None:
@@ -330,29 +338,88 @@ def score(
     format: Annotated[ScoreFormat, typer.Option("--format", "-f")] = ScoreFormat.table,
     output: OutputOpt = None,
 ) -> None:
-    """Score filled-in scans: ladder position, level and block scores, bands and advice."""
+    """Score filled-in scans: ladder position, level and block scores, bands and advice.
+
+    A CSV is read, scored and written in chunks; the output appears only when every scan is valid."""
     lg: Lang = lang.value
     try:
-        scans = read_scans(files, model_ref=model)
-        results = _score_all(scans)
+        with _Spool(output) as out:
+            sources = open_scans(files, model_ref=model)
+            chunks = iter_chunks(sources)
+            if format is ScoreFormat.table:
+                scans: list[tuple[str, Model, ScanResult]] = []
+                for chunk in chunks:
+                    batch = score_batch(chunk.model, chunk.matrix)
+                    scans += [(scan_id, chunk.model, batch.scan(i)) for i, scan_id in enumerate(chunk.ids)]
+                out.write(_score_table(scans, lg))
+            elif format is ScoreFormat.csv:
+                writer = _CsvOut([s.model for s in sources])
+                out.write(writer.head())
+                for chunk in chunks:
+                    out.write(writer.rows(chunk, score_batch(chunk.model, chunk.matrix)))
+            else:
+                held: dict[str, Any] | None = None  # one scan alone is printed indented
+                count = 0
+                for chunk in chunks:
+                    batch = score_batch(chunk.model, chunk.matrix)
+                    lines = []
+                    for i, scan_id in enumerate(chunk.ids):
+                        obj = {"id": scan_id, **batch.scan(i).to_dict(lg)}
+                        count += 1
+                        if count == 1:
+                            held = obj
+                            continue
+                        if held is not None:
+                            lines.append(json.dumps(held, ensure_ascii=False) + "\n")
+                            held = None
+                        lines.append(json.dumps(obj, ensure_ascii=False) + "\n")
+                    out.write("".join(lines))
+                if held is not None:
+                    out.write(json.dumps(held, ensure_ascii=False, indent=2) + "\n")
     except InputError as exc:
         raise _fail(str(exc)) from None
-    if format is ScoreFormat.json:
 
-        def obj(s: ScanInput, r: ScanResult) -> dict[str, Any]:
-            return {"id": s.id, **r.to_dict(lg)}
 
-        if len(results) == 1:
-            text = json.dumps(obj(scans[0], results[0]), ensure_ascii=False, indent=2) + "\n"
+class _Spool:
+    """Output written as it is made, to a temporary file that replaces ``output`` only when all went well (or is
+    copied to stdout then), so a failure in row N leaves nothing behind."""
+
+    def __init__(self, output: Path | None):
+        self.output = output
+        self.tmp: str | None = None
+
+    def __enter__(self) -> _Spool:
+        output = self.output
+        if output is not None and not (output.exists() and not output.is_file()):
+            directory = output.resolve().parent
+            if not directory.is_dir():
+                raise _fail(f"{output}: directory {directory} does not exist")
+            fd, self.tmp = tempfile.mkstemp(dir=directory, prefix=f".{output.name}.")
+            self.fh: Any = os.fdopen(fd, "w", encoding="utf-8", newline="")
         else:
-            text = "".join(
-                json.dumps(obj(s, r), ensure_ascii=False) + "\n" for s, r in zip(scans, results, strict=True)
-            )
-    elif format is ScoreFormat.csv:
-        text = _score_csv(scans, results)
-    else:
-        text = _score_table(scans, results, lg)
-    _emit(text, output)
+            self.fh = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")
+        return self
+
+    def write(self, text: str) -> None:
+        self.fh.write(text)
+
+    def __exit__(self, kind: object, exc: object, tb: object) -> None:
+        if kind is not None:
+            self.fh.close()
+            if self.tmp is not None:
+                Path(self.tmp).unlink(missing_ok=True)
+            return
+        if self.tmp is not None:
+            self.fh.close()
+            os.replace(self.tmp, self.output)  # type: ignore[arg-type]
+            return
+        self.fh.seek(0)
+        if self.output is not None:  # a device or pipe such as /dev/stdout
+            with self.output.open("w", encoding="utf-8", newline="") as target:
+                shutil.copyfileobj(self.fh, target)
+        else:
+            shutil.copyfileobj(self.fh, sys.stdout)
+        self.fh.close()
 
 
 # ---------------------------------------------------------------------------------------------------------------
