@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
-import math
 import os
 import shutil
 import sys
@@ -20,6 +18,7 @@ import numpy.typing as npt
 import typer
 from rich.console import Console
 from rich.table import Table
+from threadpoolctl import threadpool_limits
 
 from groeimodel import formats, safeio
 from groeimodel import questionnaire as q
@@ -230,11 +229,36 @@ def questionnaire(
 # score
 
 
-def _float_cells(values: npt.NDArray[np.float64]) -> list[str]:
-    """Scores as CSV text, as Python prints them ("" for none); each distinct value is formatted once."""
-    unique, inverse = np.unique(values, return_inverse=True)
-    text = np.array(["" if math.isnan(u) else repr(float(u)) for u in unique.tolist()], dtype=object)
-    return text[inverse.reshape(-1)].tolist()  # type: ignore[no-any-return]
+class _ScoreText:
+    """Scores as CSV text, exactly as Python prints them ("" for none). Scores take few distinct values, so each
+    is formatted once and found again by binary search in the sorted values seen so far."""
+
+    def __init__(self) -> None:
+        self.values = np.empty(0)
+        self.text = np.empty(0, dtype=object)
+
+    def __call__(self, scores: npt.NDArray[np.float64]) -> npt.NDArray[np.object_]:
+        out = np.full(scores.shape, "", dtype=object)
+        present = ~np.isnan(scores)
+        wanted = scores[present]
+        index = np.searchsorted(self.values, wanted)
+        known = len(self.values) > 0
+        if known:
+            known = bool((self.values[np.minimum(index, len(self.values) - 1)] == wanted).all())
+        if not known:
+            self.values = np.union1d(self.values, wanted)
+            self.text = np.array([repr(float(v)) for v in self.values.tolist()], dtype=object)
+            index = np.searchsorted(self.values, wanted)
+        out[present] = self.text[index]
+        return out
+
+
+def _csv_text(cell: str) -> str:
+    """One text cell as csv.writer writes it (quoted when needed), neutralised for spreadsheets."""
+    cell = safeio.csv_safe(cell)
+    if any(c in cell for c in ',"\r\n'):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
 
 
 class _CsvOut:
@@ -249,33 +273,35 @@ class _CsvOut:
             header += [f"level_{n}_score", f"level_{n}_band", f"level_{n}_achieved"]
         self.blocks = [b.id for b in first.blocks] if self.same_model else []
         self.header = header + self.blocks
+        self.score_text = _ScoreText()
 
     def head(self) -> str:
-        out = io.StringIO()
-        csv.writer(out, lineterminator="\n").writerow(safeio.csv_safe_row(self.header))
-        return out.getvalue()
+        return ",".join(_csv_text(h) for h in self.header) + "\n"
 
     def rows(self, chunk: ScanChunk, batch: BatchResult) -> str:
         model = chunk.model
         n = len(chunk.ids)
-        bands = np.array([b.id for b in model.bands] + [""], dtype=object)  # index -1 is ""
-        columns: list[list[Any]] = [
-            [safeio.csv_safe(i) for i in chunk.ids],
-            [model.id] * n,
-            [model.version] * n,
-            batch.position.tolist(),
-            ["" if p >= len(model.levels) else p + 1 for p in batch.position.tolist()],
-        ]
+        n_levels = len(model.levels)
+        width = 5 + (3 * n_levels + len(model.blocks) if self.same_model else 0)
+        cells = np.empty((n, width), dtype=object)
+        ids = chunk.ids
+        if any(c in "".join(ids) for c in ',"\r\n') or any(i[:1] in "=+-@\t\r" for i in ids):
+            ids = [_csv_text(i) for i in ids]
+        cells[:, 0] = ids
+        cells[:, 1] = _csv_text(model.id)
+        cells[:, 2] = _csv_text(model.version)
+        numbers = np.array([str(k) for k in range(n_levels + 2)], dtype=object)
+        cells[:, 3] = numbers[batch.position]
+        cells[:, 4] = np.append(numbers[1 : n_levels + 1], "")[batch.position]
         if self.same_model:
-            for li in range(len(model.levels)):
-                columns.append(_float_cells(batch.level_scores[:, li]))
-                columns.append(bands[batch.level_bands[:, li]].tolist())
-                columns.append(batch.achieved[:, li].astype(np.int8).tolist())
-            for b in model.blocks:
-                columns.append(_float_cells(batch.block_scores[:, b.index]))
-        out = io.StringIO()
-        csv.writer(out, lineterminator="\n").writerows(zip(*columns, strict=True))
-        return out.getvalue()
+            bands = np.array([b.id for b in model.bands] + [""], dtype=object)  # index -1 is ""
+            level_text = self.score_text(batch.level_scores)
+            for li in range(n_levels):
+                cells[:, 5 + 3 * li] = level_text[:, li]
+                cells[:, 6 + 3 * li] = bands[batch.level_bands[:, li]]
+                cells[:, 7 + 3 * li] = np.where(batch.achieved[:, li], "1", "0")
+            cells[:, 5 + 3 * n_levels :] = self.score_text(batch.block_scores)
+        return "\n".join(map(",".join, cells.tolist())) + "\n"
 
 
 def _score_table(scans: list[tuple[str, Model, ScanResult]], lg: Lang) -> str:
@@ -355,8 +381,9 @@ def score(
             elif format is ScoreFormat.csv:
                 writer = _CsvOut([s.model for s in sources])
                 out.write(writer.head())
-                for chunk in chunks:
-                    out.write(writer.rows(chunk, score_batch(chunk.model, chunk.matrix)))
+                with threadpool_limits(limits=1, user_api="blas"):  # small products; threads only wait
+                    for chunk in chunks:
+                        out.write(writer.rows(chunk, score_batch(chunk.model, chunk.matrix)))
             else:
                 held: dict[str, Any] | None = None  # one scan alone is printed indented
                 count = 0

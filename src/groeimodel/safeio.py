@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
+from itertools import chain
 from pathlib import Path
 from typing import IO, Any
 
@@ -238,16 +239,32 @@ def _check_xml_member(where: str, fh: IO[bytes], declared: int) -> None:
 
 
 def bounded_lines(fh: IO[str], path: str, limit: int) -> Iterator[str]:
-    """The lines of ``fh`` (with their line ends), refusing one longer than ``limit`` characters by its number."""
-    number = 0
+    """The lines of ``fh`` (with their line ends), refusing one longer than ``limit`` characters by its number.
+
+    The file is read in blocks and split with str methods, so the lines cost little more than iterating the file,
+    and a line without end never grows past ``limit``."""
+    return chain.from_iterable(_line_blocks(fh, path, limit))
+
+
+def _line_blocks(fh: IO[str], path: str, limit: int) -> Iterator[list[str]]:
+    tail = ""
+    number = 0  # lines before this block
     while True:
-        line = fh.readline(limit + 1)
-        if not line:
-            return
-        number += 1
-        if len(line) > limit:
-            raise FileLimitError(f"{path}:{number}: line longer than {limit:,} characters; refused")
-        yield line
+        block = fh.read(1024 * 1024)
+        if not block:
+            break
+        parts = (tail + block).split("\n")
+        tail = parts.pop()
+        if parts and max(map(len, parts)) > limit:
+            long = next(i for i, part in enumerate(parts) if len(part) > limit)
+            raise FileLimitError(f"{path}:{number + long + 1}: line longer than {limit:,} characters; refused")
+        if len(tail) > limit:
+            raise FileLimitError(f"{path}:{number + len(parts) + 1}: line longer than {limit:,} characters; refused")
+        number += len(parts)
+        if parts:
+            yield [part + "\n" for part in parts]
+    if tail:
+        yield [tail]
 
 
 # ---------------------------------------------------------------------------------------------------------------

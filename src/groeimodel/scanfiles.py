@@ -449,9 +449,10 @@ class _CsvSource(ScanSource):
                             f"model: {shown(row[mc].strip())}, but the scans are scored with {model.id}",
                         )
         n = len(batch)
-        flat = list(chain.from_iterable(batch))
-        codes = np.fromiter(map(self.lookup.get, flat, repeat(-1)), dtype=np.int8, count=len(flat)).reshape(n, width)
-        cells = codes[:, self.item_cols]
+        # Each cell string is looked up in a table of the spellings seen so far (1-5, empty, weet niet, ...): one
+        # dictionary look-up per cell in C, no Python code per cell; an unknown spelling is checked once below.
+        codes = np.frombuffer(bytes(map(self.lookup.get, chain.from_iterable(batch), repeat(255))), dtype=np.uint8)
+        cells = codes.reshape(n, width)[:, self.item_cols].astype(np.int8)
         unknown = np.argwhere(cells < 0)
         for r, k in unknown:
             col = self.item_cols[k]
