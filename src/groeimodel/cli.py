@@ -621,15 +621,6 @@ class ClassifyFormat(StrEnum):
     json = "json"
 
 
-def _read_text_file(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise _fail(f"{path}: file not found") from None
-    except UnicodeDecodeError:
-        raise _fail(f"{path}: not a UTF-8 text file") from None
-
-
 @classify_app.command("text", hidden=True)
 def classify_text(
     text: Annotated[str | None, typer.Argument(help="The description of an initiative.")] = None,
@@ -641,22 +632,24 @@ def classify_text(
 ) -> None:
     """Classify initiative descriptions: level 0-4, probabilities and the words that drove the decision."""
     from groeimodel.classify import load_classifier
-    from groeimodel.classify.core import read_jsonl
 
     given = [x for x in (text, file, jsonl) if x is not None]
     if len(given) != 1:
         raise _fail("give exactly one of TEXT, --file F or --jsonl F")
-    if jsonl is not None:
-        try:
-            examples = read_jsonl(jsonl, labelled=False)
-        except InputError as exc:
-            raise _fail(str(exc)) from None
-        ids: list[str | None] = [e.id for e in examples]
-        texts = [e.text for e in examples]
-        sources = [f"{jsonl}: id {e.id}" for e in examples]
-    else:
-        body = text if text is not None else _read_text_file(file)  # type: ignore[arg-type]
-        ids, texts, sources = [None], [body], [str(file) if file else "TEXT"]
+    try:
+        if jsonl is not None:
+            examples = safeio.read_jsonl_texts(str(jsonl))
+            ids: list[str | None] = [e[0] for e in examples]
+            texts = [e[1] for e in examples]
+            sources = [f"{jsonl}: id {safeio.bare(e[0])}" for e in examples]
+        elif file is not None:
+            ids, texts, sources = [None], [safeio.read_description_file(str(file))], [str(file)]
+        else:
+            assert text is not None
+            safeio.check_description("TEXT", text)
+            ids, texts, sources = [None], [text], ["TEXT"]
+    except InputError as exc:
+        raise _fail(str(exc)) from None
     m = _model(model)
     lg: Lang = lang.value
     try:

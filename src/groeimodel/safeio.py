@@ -6,6 +6,8 @@ Each refusal is an :class:`~groeimodel.errors.InputError` whose message names th
 
 from __future__ import annotations
 
+import io
+import json
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -281,3 +283,57 @@ def csv_safe(cell: str) -> str:
 
 def csv_safe_row(cells: Iterable[object]) -> list[object]:
     return [csv_safe(c) if isinstance(c, str) else c for c in cells]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Descriptions for the classifier
+
+
+def check_description(where: str, text: str) -> None:
+    if len(text) > MAX_TEXT_CHARS:
+        raise FileLimitError(f"{where}: text longer than {MAX_TEXT_CHARS:,} characters ({len(text):,}); refused")
+    if not text.strip():
+        raise FileLimitError(f"{where}: text is empty")
+
+
+def read_description_file(path: str) -> str:
+    """One description from a text file, within :data:`MAX_TEXT_CHARS`."""
+    text = read_text_limited(path, MAX_TEXT_FILE_BYTES, what="text file")
+    check_description(path, text)
+    return text
+
+
+def read_jsonl_texts(path: str) -> list[tuple[str, str]]:
+    """(id, text) of every line of a JSON Lines file of {"id", "text"}; refuses an empty file, a line over
+    :data:`MAX_JSONL_LINE_CHARS`, a text over :data:`MAX_TEXT_CHARS` and a file over :data:`MAX_JSONL_BYTES`,
+    each by its line."""
+    text = read_text_limited(path, MAX_JSONL_BYTES, what=".jsonl file")
+    out: list[tuple[str, str]] = []
+    for number, line in enumerate(bounded_lines(io.StringIO(text), path, MAX_JSONL_LINE_CHARS), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        if json_depth(line) > MAX_NESTING:
+            raise FileLimitError(f"{where}: not valid JSON: nested more than {MAX_NESTING} levels deep")
+        try:
+            raw = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise FileLimitError(f"{where}: not valid JSON: {exc.msg}") from None
+        except (ValueError, RecursionError) as exc:
+            raise FileLimitError(f"{where}: not valid JSON: {str(exc)[:80]}") from None
+        if not isinstance(raw, dict):
+            raise FileLimitError(f"{where}: each line must be a JSON object with 'text' (and optionally 'id')")
+        body = raw.get("text")
+        if not isinstance(body, str):
+            raise FileLimitError(f"{where}: text: missing or not text, got {shown(body)}")
+        check_description(f"{where}", body)
+        raw_id = raw.get("id", f"{Path(path).stem}-{number}")
+        if not isinstance(raw_id, str | int) or isinstance(raw_id, bool):
+            raise FileLimitError(f"{where}: id: must be text or a number, got {shown(raw_id)}")
+        scan_id = str(raw_id)
+        if len(scan_id) > 200:
+            raise FileLimitError(f"{where}: id: longer than 200 characters")
+        out.append((scan_id, body))
+    if not out:
+        raise FileLimitError(f"{path}: no texts; expected one JSON object with 'text' per line")
+    return out

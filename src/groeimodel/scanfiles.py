@@ -75,7 +75,7 @@ class ScanSource:
     path: str
     model: Model
 
-    def chunks(self, rows: int = CHUNK_ROWS) -> Iterator[ScanChunk]:
+    def chunks(self, rows: int | None = None) -> Iterator[ScanChunk]:
         raise NotImplementedError
 
 
@@ -85,7 +85,7 @@ class _OneScan(ScanSource):
         self.model = scan.model
         self.scan = scan
 
-    def chunks(self, rows: int = CHUNK_ROWS) -> Iterator[ScanChunk]:
+    def chunks(self, rows: int | None = None) -> Iterator[ScanChunk]:
         matrix = np.zeros((1, len(self.model.items)), dtype=np.int8)
         for item, value in self.scan.answers.items():
             if value is not None:
@@ -110,7 +110,7 @@ def open_scans(paths: Sequence[str], *, model_ref: str | None = None) -> list[Sc
     return sources
 
 
-def iter_chunks(sources: Sequence[ScanSource], rows: int = CHUNK_ROWS) -> Iterator[ScanChunk]:
+def iter_chunks(sources: Sequence[ScanSource], rows: int | None = None) -> Iterator[ScanChunk]:
     """The scans of every source in order, in chunks of at most ``rows``; refuses a scan id given twice."""
     seen: set[int] = set()
     for number, source in enumerate(sources):
@@ -348,17 +348,19 @@ class _CsvSource(ScanSource):
             safeio.bounded_lines(fh, self.path, safeio.MAX_CSV_LINE_CHARS), delimiter=self.delimiter, doublequote=True
         )
 
-    def chunks(self, rows: int = CHUNK_ROWS) -> Iterator[ScanChunk]:
+    def chunks(self, rows: int | None = None) -> Iterator[ScanChunk]:
+        rows = rows or CHUNK_ROWS
         any_scans = False
         with self._open() as fh:
             reader = self._reader(fh)
             last_line = 0
+            lines: list[int] = []
             try:
                 next(reader)
                 last_line = reader.line_num
                 while True:
                     batch: list[list[str]] = []
-                    lines: list[int] = []
+                    lines = []
                     append_row, append_line = batch.append, lines.append
                     for row in reader:
                         append_row(row)
@@ -378,7 +380,7 @@ class _CsvSource(ScanSource):
                 line = reader.line_num
                 message = str(exc)
                 if "field larger than field limit" in message:
-                    column = self._long_field_column(last_line + 1)
+                    column = self._long_field_column((lines[-1] if lines else last_line) + 1)
                     raise ScanFileError(
                         f"{self.path}:{line}",
                         f"column {column}: a field longer than {safeio.CSV_FIELD_LIMIT:,} characters; refused",
