@@ -10,6 +10,7 @@ import io
 import json
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from itertools import chain
 from pathlib import Path
@@ -206,7 +207,7 @@ def check_xlsx(path: str) -> None:
                         _check_xml_member(f"{path}: part {shown(info.filename)}", fh, info.file_size)
     except zipfile.BadZipFile as exc:
         raise FileLimitError(f"{path}: not a readable .xlsx file ({str(exc)[:80]})") from None
-    except (NotImplementedError, RuntimeError, EOFError, OSError, ValueError) as exc:
+    except (NotImplementedError, RuntimeError, EOFError, OSError, ValueError, zlib.error) as exc:
         raise FileLimitError(f"{path}: not a readable .xlsx file ({str(exc)[:80]})") from None
 
 

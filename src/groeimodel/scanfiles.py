@@ -18,7 +18,7 @@ import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from itertools import chain, repeat
+from itertools import chain, islice, repeat
 from pathlib import Path
 from typing import Any
 
@@ -342,54 +342,139 @@ class _CsvSource(ScanSource):
         except OSError as exc:
             raise ScanFileError(self.path, f"cannot read: {exc.strerror}") from None
 
-    def _reader(self, fh: io.TextIOWrapper) -> Any:
+    def _reader(self, lines: Iterator[str]) -> Any:
         csv.field_size_limit(safeio.CSV_FIELD_LIMIT)
-        return csv.reader(
-            safeio.bounded_lines(fh, self.path, safeio.MAX_CSV_LINE_CHARS), delimiter=self.delimiter, doublequote=True
-        )
+        return csv.reader(lines, delimiter=self.delimiter, doublequote=True)
 
     def chunks(self, rows: int | None = None) -> Iterator[ScanChunk]:
+        """Chunks of at most ``rows`` lines. A chunk without quotes or carriage returns (the usual wave file) is
+        split with numpy (:meth:`_plain_chunk`); any other goes through the csv module, record by record."""
         rows = rows or CHUNK_ROWS
         any_scans = False
         with self._open() as fh:
-            reader = self._reader(fh)
-            last_line = 0
-            lines: list[int] = []
+            source = safeio.bounded_lines(fh, self.path, safeio.MAX_CSV_LINE_CHARS)
+            line_no = 0  # lines consumed so far
+            reader: Any = None
+            record_start = 1
+            one_line_records = False
             try:
+                reader = self._reader(source)
                 next(reader)
-                last_line = reader.line_num
+                line_no = reader.line_num
                 while True:
-                    batch: list[list[str]] = []
-                    lines = []
-                    append_row, append_line = batch.append, lines.append
-                    for row in reader:
-                        append_row(row)
-                        append_line(reader.line_num)
-                        if len(batch) >= rows:
-                            break
-                    if not batch:
+                    raw = list(islice(source, rows))
+                    if not raw:
                         break
-                    last_line = lines[-1]
-                    chunk = self._chunk(batch, lines)
+                    text = "".join(raw)
+                    record_start = line_no + 1
+                    if '"' not in text and "\r" not in text:
+                        chunk = self._plain_chunk(text, line_no + 1)
+                        if chunk is None:  # irregular: the csv module and the record checks name the problem
+                            numbers = list(range(line_no + 1, line_no + 1 + len(raw)))
+                            reader = self._reader(iter(raw))
+                            one_line_records = True
+                            chunk = self._chunk(list(reader), numbers)
+                            one_line_records = False
+                        line_no += len(raw)
+                    else:
+                        reader = self._reader(chain(raw, source))
+                        batch: list[list[str]] = []
+                        lines: list[int] = []
+                        for row in reader:
+                            batch.append(row)
+                            lines.append(line_no + reader.line_num)
+                            record_start = line_no + reader.line_num + 1
+                            if reader.line_num >= len(raw):
+                                break
+                        line_no += reader.line_num
+                        chunk = self._chunk(batch, lines)
                     if chunk is not None:
                         any_scans = True
                         yield chunk
-                    if len(batch) < rows:
-                        break
             except csv.Error as exc:
-                line = reader.line_num
+                line = line_no + (reader.line_num if reader is not None else 0)
                 message = str(exc)
                 if "field larger than field limit" in message:
-                    column = self._long_field_column((lines[-1] if lines else last_line) + 1)
+                    column = self._long_field_column(line if one_line_records else record_start)
                     raise ScanFileError(
                         f"{self.path}:{line}",
                         f"column {column}: a field longer than {safeio.CSV_FIELD_LIMIT:,} characters; refused",
                     ) from None
                 raise ScanFileError(f"{self.path}:{line}", f"not valid CSV ({message[:80]})") from None
             except UnicodeDecodeError:
-                raise ScanFileError(f"{self.path}:{reader.line_num + 1}", "not a UTF-8 text file") from None
+                raise ScanFileError(self.path, "not a UTF-8 text file") from None
         if not any_scans:
             raise ScanFileError(self.path, "no scans: the file has a header but no rows")
+
+    def _plain_chunk(self, text: str, first_line: int) -> ScanChunk | None:
+        """Lines without quotes, one record each, split with numpy: every answer of one character is read from its
+        byte; other cells go through the table of spellings. None when any line is irregular (blank, a field count
+        off, an empty id, a field over the limit)."""
+        data = text.encode("utf-8")
+        if not data.endswith(b"\n"):
+            data += b"\n"
+        b = np.frombuffer(data, dtype=np.uint8)
+        ends = np.flatnonzero(b == 10)
+        starts = np.concatenate(([0], ends[:-1] + 1))
+        n = len(ends)
+        width = len(self.header)
+        delims = np.flatnonzero(b == ord(self.delimiter))
+        if len(delims) != n * (width - 1):
+            return None
+        per_line = np.searchsorted(delims, ends) - np.searchsorted(delims, starts)
+        if (per_line != width - 1).any():
+            return None
+        d = delims.reshape(n, width - 1)
+        field_starts = np.column_stack((starts, d + 1))
+        field_ends = np.column_stack((d, ends))
+        lengths = field_ends - field_starts
+        if int(lengths.max()) > safeio.CSV_FIELD_LIMIT:
+            return None
+        item_cols = self.item_cols
+        first = b[np.minimum(field_starts[:, item_cols], len(b) - 1)].astype(np.int16)
+        item_lengths = lengths[:, item_cols]
+        cells = np.where(
+            item_lengths == 0, 0, np.where((item_lengths == 1) & (first >= 49) & (first <= 53), first - 48, -1)
+        )
+        cells = cells.astype(np.int8)
+        id_s, id_e = field_starts[:, self.id_col].tolist(), field_ends[:, self.id_col].tolist()
+        ids = [data[a:e].decode("utf-8").strip() for a, e in zip(id_s, id_e, strict=True)]
+        if "" in ids:
+            return None
+        lines = list(range(first_line, first_line + n))
+        model = self.model
+        if self.model_col is not None:
+            mc = self.model_col
+            for i, (a, e) in enumerate(zip(field_starts[:, mc].tolist(), field_ends[:, mc].tolist(), strict=True)):
+                named = data[a:e].decode("utf-8").strip()
+                if named not in ("", model.id):
+                    raise ScanFileError(
+                        f"{self.path}:{lines[i]}", f"model: {shown(named)}, but the scans are scored with {model.id}"
+                    )
+        for r, k in np.argwhere(cells < 0).tolist():
+            col = item_cols[k]
+            cell = data[field_starts[r, col] : field_ends[r, col]].decode("utf-8")
+            cells[r, k] = self._code(cell, col, lines[r])
+        return self._finish(ids, cells, lines)
+
+    def _code(self, cell: str, col: int, line: int) -> int:
+        code = self.lookup.get(cell)
+        if code is None:
+            try:
+                code = _answer(self.header[col], cell) or 0
+            except AnswerError as exc:
+                raise ScanFileError(f"{self.path}:{line}", f"column {exc}") from None
+            if len(self.lookup) < _MAX_CACHED_CELLS:
+                self.lookup[cell] = code
+        return code
+
+    def _finish(self, ids: list[str], cells: npt.NDArray[np.int8], lines: list[int]) -> ScanChunk:
+        for i, scan_id in enumerate(ids):
+            if len(scan_id) > 200:
+                raise ScanFileError(f"{self.path}:{lines[i]}", "id: longer than 200 characters")
+        matrix = np.zeros((len(ids), len(self.model.items)), dtype=np.int8)
+        matrix[:, self.item_index] = cells
+        return ScanChunk(self.model, ids, matrix, self.path, lines)
 
     def _column_name(self, col: int) -> str:
         return bare(self.header[col]) if col < len(self.header) else str(col + 1)
@@ -436,9 +521,6 @@ class _CsvSource(ScanSource):
             if not batch:
                 return None
         ids = [row[id_col].strip() for row in batch]
-        for i, scan_id in enumerate(ids):
-            if len(scan_id) > 200:
-                raise ScanFileError(f"{self.path}:{lines[i]}", "id: longer than 200 characters")
         model = self.model
         if self.model_col is not None:
             mc = self.model_col
@@ -455,22 +537,10 @@ class _CsvSource(ScanSource):
         # dictionary look-up per cell in C, no Python code per cell; an unknown spelling is checked once below.
         codes = np.frombuffer(bytes(map(self.lookup.get, chain.from_iterable(batch), repeat(255))), dtype=np.uint8)
         cells = codes.reshape(n, width)[:, self.item_cols].astype(np.int8)
-        unknown = np.argwhere(cells < 0)
-        for r, k in unknown:
+        for r, k in np.argwhere(cells < 0).tolist():
             col = self.item_cols[k]
-            text = batch[r][col]
-            code = self.lookup.get(text)
-            if code is None:
-                try:
-                    code = _answer(self.header[col], text) or 0
-                except AnswerError as exc:
-                    raise ScanFileError(f"{self.path}:{lines[r]}", f"column {exc}") from None
-                if len(self.lookup) < _MAX_CACHED_CELLS:
-                    self.lookup[text] = code
-            cells[r, k] = code
-        matrix = np.zeros((n, len(model.items)), dtype=np.int8)
-        matrix[:, self.item_index] = cells
-        return ScanChunk(model, ids, matrix, self.path, lines)
+            cells[r, k] = self._code(batch[r][col], col, lines[r])
+        return self._finish(ids, cells, lines)
 
 
 # ---------------------------------------------------------------------------------------------------------------
