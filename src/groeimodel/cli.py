@@ -230,27 +230,41 @@ def questionnaire(
 
 
 class _ScoreText:
-    """Scores as CSV text, exactly as Python prints them ("" for none). Scores take few distinct values, so each
-    is formatted once and found again by binary search in the sorted values seen so far."""
+    """Scores as CSV text, exactly as Python prints them ("" for none). Scores take few distinct values (hundreds
+    in a wave), so each is formatted once and found again through a table addressed by a hash of its 64 bits."""
+
+    SLOTS = 1 << 16
+    EMPTY = -1  # the bits of a NaN, which is never stored
 
     def __init__(self) -> None:
-        self.values = np.empty(0)
-        self.text = np.empty(0, dtype=object)
+        self.keys = np.full(self.SLOTS, self.EMPTY, dtype=np.int64)
+        self.text = np.full(self.SLOTS, "", dtype=object)
+
+    def _slots(self, bits: npt.NDArray[np.int64]) -> npt.NDArray[np.intp]:
+        mixed = bits.view(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+        return (mixed >> np.uint64(48)).astype(np.intp)
 
     def __call__(self, scores: npt.NDArray[np.float64]) -> npt.NDArray[np.object_]:
-        out = np.full(scores.shape, "", dtype=object)
-        present = ~np.isnan(scores)
-        wanted = scores[present]
-        index = np.searchsorted(self.values, wanted)
-        known = len(self.values) > 0
-        if known:
-            known = bool((self.values[np.minimum(index, len(self.values) - 1)] == wanted).all())
-        if not known:
-            self.values = np.union1d(self.values, wanted)
-            self.text = np.array([repr(float(v)) for v in self.values.tolist()], dtype=object)
-            index = np.searchsorted(self.values, wanted)
-        out[present] = self.text[index]
-        return out
+        flat = np.ascontiguousarray(scores).reshape(-1)
+        out = np.full(flat.shape, "", dtype=object)
+        present = ~np.isnan(flat)
+        values = flat[present]
+        bits = values.view(np.int64)
+        slots = self._slots(bits)
+        hit = self.keys[slots] == bits
+        if not hit.all():
+            for value in np.unique(values[~hit]).tolist():
+                slot = int(self._slots(np.array([value]).view(np.int64))[0])
+                if self.keys[slot] == self.EMPTY:
+                    self.keys[slot] = np.array([value]).view(np.int64)[0]
+                    self.text[slot] = repr(value)
+            hit = self.keys[slots] == bits
+        text = self.text[slots]
+        if not hit.all():  # two values in one slot: the rare ones are formatted one by one
+            missed = np.flatnonzero(~hit)
+            text[missed] = [repr(v) for v in values[missed].tolist()]
+        out[present] = text
+        return out.reshape(scores.shape)
 
 
 def _csv_text(cell: str) -> str:

@@ -331,6 +331,7 @@ class _CsvSource(ScanSource):
         self.item_cols = [c for c, name in enumerate(header) if name not in ("id", "model")]
         self.item_index = np.array([model.item_index[header[c]] for c in self.item_cols], dtype=np.intp)
         self.lookup = dict(_KNOWN_CELLS)
+        self.byte_lookup = {cell.encode("utf-8"): code for cell, code in _KNOWN_CELLS.items()}
 
     def _open(self) -> io.TextIOWrapper:
         try:
@@ -437,8 +438,9 @@ class _CsvSource(ScanSource):
             item_lengths == 0, 0, np.where((item_lengths == 1) & (first >= 49) & (first <= 53), first - 48, -1)
         )
         cells = cells.astype(np.int8)
-        id_s, id_e = field_starts[:, self.id_col].tolist(), field_ends[:, self.id_col].tolist()
-        ids = [data[a:e].decode("utf-8").strip() for a, e in zip(id_s, id_e, strict=True)]
+        cut = data.__getitem__
+        id_slices = map(slice, field_starts[:, self.id_col].tolist(), field_ends[:, self.id_col].tolist())
+        ids = list(map(str.strip, map(bytes.decode, map(cut, id_slices))))
         if "" in ids:
             return None
         lines = list(range(first_line, first_line + n))
@@ -451,10 +453,19 @@ class _CsvSource(ScanSource):
                     raise ScanFileError(
                         f"{self.path}:{lines[i]}", f"model: {shown(named)}, but the scans are scored with {model.id}"
                     )
-        for r, k in np.argwhere(cells < 0).tolist():
-            col = item_cols[k]
-            cell = data[field_starts[r, col] : field_ends[r, col]].decode("utf-8")
-            cells[r, k] = self._code(cell, col, lines[r])
+        other = np.argwhere(cells < 0)
+        if len(other):
+            # Longer spellings ("weet niet", " 4") by their bytes, all at once; only new ones in Python.
+            cols = np.asarray(item_cols)[other[:, 1]]
+            spans = map(slice, field_starts[other[:, 0], cols].tolist(), field_ends[other[:, 0], cols].tolist())
+            found = np.fromiter(map(self.byte_lookup.get, map(cut, spans), repeat(-1)), dtype=np.int8, count=len(other))
+            cells[other[:, 0], other[:, 1]] = found
+            for r, k in np.argwhere(cells < 0).tolist():
+                col = item_cols[k]
+                raw = data[field_starts[r, col] : field_ends[r, col]]
+                cells[r, k] = code = self._code(raw.decode("utf-8"), col, lines[r])
+                if len(self.byte_lookup) < _MAX_CACHED_CELLS:
+                    self.byte_lookup[raw] = code
         return self._finish(ids, cells, lines)
 
     def _code(self, cell: str, col: int, line: int) -> int:
