@@ -315,8 +315,8 @@ def test_classify_refuses_a_100_mb_text_and_a_long_line_quickly(tmp_path):
     fails_with(run("classify", "--jsonl", str(lines)), f"{lines}:2: line longer than 200,000 characters")
     long = tmp_path / "long.jsonl"
     long.write_text('{"id": "a", "text": "' + "woord " * 20_000 + '"}\n')
-    fails_with(run("classify", "--jsonl", str(long)), f"{long}:1: text longer than 100,000 characters")
-    fails_with(run("classify", "woord " * 20_000), "TEXT: text longer than 100,000 characters")
+    fails_with(run("classify", "--jsonl", str(long)), f"{long}:1: text: longer than 100,000 characters")
+    fails_with(run("classify", "woord " * 20_000), "TEXT: longer than 100,000 characters")
     assert time.monotonic() - start < 30
 
 
@@ -335,3 +335,30 @@ def test_all_scores_of_other_formats_remain(tmp_path, model):
     path = write_yaml_scan(tmp_path / "one.yaml", all_answers(model, 4))
     data = json.loads(run("score", str(path), "--format", "json").stdout)
     assert data["position"] == len(model.levels)
+
+
+def test_quoted_records_across_chunk_boundaries_keep_their_rows_and_lines(tmp_path, model, monkeypatch):
+    monkeypatch.setattr(scanfiles, "CHUNK_ROWS", 3)
+    path = tmp_path / "wave.csv"
+    body = ["id,l1.processen.1,l1.processen.2"]
+    expected = []
+    for n in range(20):
+        scan_id = f'firm "{n}"\nline two' if n % 4 == 1 else f"firm-{n}"
+        quoted = '"' + scan_id.replace('"', '""') + '"' if n % 4 == 1 else scan_id
+        body.append(f"{quoted},{1 + n % 5},weet niet")
+        expected.append(scan_id)
+    body.append('"bad\nid",9,1')
+    path.write_text("\n".join(body) + "\n")
+    result = run("score", str(path), "--format", "json")
+    physical = 1 + 20 + 5 + 2  # header, 20 records, 5 of them on two lines, the bad record's two lines
+    fails_with(result, f"{path}:{physical}: column l1.processen.1: answer must be 1-5", "got 9")
+    path.write_text("\n".join(body[:-1]) + "\n")
+    result = run("score", str(path), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == expected
+
+
+def test_csv_safe_prefixes_every_formula_start():
+    for start in ("=", "+", "-", "@", "\t", "\r"):
+        assert safeio.csv_safe(start + "1") == "'" + start + "1"
+    assert safeio.csv_safe("bakkerij") == "bakkerij"

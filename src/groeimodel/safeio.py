@@ -292,9 +292,9 @@ def csv_safe_row(cells: Iterable[object]) -> list[object]:
 
 def check_description(where: str, text: str) -> None:
     if len(text) > MAX_TEXT_CHARS:
-        raise FileLimitError(f"{where}: text longer than {MAX_TEXT_CHARS:,} characters ({len(text):,}); refused")
+        raise FileLimitError(f"{where}: longer than {MAX_TEXT_CHARS:,} characters ({len(text):,}); refused")
     if not text.strip():
-        raise FileLimitError(f"{where}: text is empty")
+        raise FileLimitError(f"{where}: is empty")
 
 
 def read_description_file(path: str) -> str:
@@ -327,7 +327,7 @@ def read_jsonl_texts(path: str) -> list[tuple[str, str]]:
         body = raw.get("text")
         if not isinstance(body, str):
             raise FileLimitError(f"{where}: text: missing or not text, got {shown(body)}")
-        check_description(f"{where}", body)
+        check_description(f"{where}: text", body)
         raw_id = raw.get("id", f"{Path(path).stem}-{number}")
         if not isinstance(raw_id, str | int) or isinstance(raw_id, bool):
             raise FileLimitError(f"{where}: id: must be text or a number, got {shown(raw_id)}")
