@@ -362,3 +362,20 @@ def test_csv_safe_prefixes_every_formula_start():
     for start in ("=", "+", "-", "@", "\t", "\r"):
         assert safeio.csv_safe(start + "1") == "'" + start + "1"
     assert safeio.csv_safe("bakkerij") == "bakkerij"
+
+
+def test_a_scan_id_in_a_yaml_file_and_a_csv_is_refused_and_the_same_file_twice_too(tmp_path, model):
+    wave = write_csv(tmp_path / "wave.csv", model, thousand_scans(model)[:5])
+    scan = tmp_path / "scan.yaml"
+    scan.write_text("id: firm-0003\nanswers:\n  l1.processen.1: 3\n")
+    fails_with(run("score", str(wave), str(scan)), f"{scan}: scan id 'firm-0003' also appears at {wave}:5")
+    fails_with(run("score", str(scan), str(scan)), f"{scan}: scan id 'firm-0003' also appears at {scan}")
+
+
+def test_a_hash_collision_between_different_ids_is_not_taken_for_a_duplicate(model):
+    one = scanfiles.ScanInput("a", model, {}, "a.yaml")
+    two = scanfiles.ScanInput("b", model, {}, "b.yaml")
+    sources = [scanfiles._OneScan(one), scanfiles._OneScan(two)]
+    seen = {hash("b")}  # as if "a" had hashed like "b"
+    chunk = next(sources[1].chunks())
+    scanfiles._check_duplicates(sources, chunk, seen)  # no error: the ids differ

@@ -135,9 +135,9 @@ def _check_duplicates(sources: Sequence[ScanSource], chunk: ScanChunk, seen: set
     wanted = {chunk.ids[i]: i for i, h in suspects.items() if h in seen}
     if not wanted:
         return
-    for source in sources:
+    for k, source in enumerate(sources):
         for earlier in source.chunks():
-            if earlier.path == chunk.path and earlier.lines and chunk.lines and earlier.lines[0] >= chunk.lines[0]:
+            if k == len(sources) - 1 and (earlier.lines is None or earlier.lines[0] >= (chunk.lines or [0])[0]):
                 return  # reached this chunk again: the hashes collided, the ids differ
             for j, scan_id in enumerate(earlier.ids):
                 if scan_id in wanted:
