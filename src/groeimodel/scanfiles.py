@@ -425,19 +425,21 @@ class _CsvSource(ScanSource):
         per_line = np.searchsorted(delims, ends) - np.searchsorted(delims, starts)
         if (per_line != width - 1).any():
             return None
+        if int((ends - starts).max()) > safeio.CSV_FIELD_LIMIT:
+            return None  # some field may be over the limit: the csv module names it
         d = delims.reshape(n, width - 1)
+        # Field c of a line starts after delimiter c - 1 (field 0 at the line start) and ends at delimiter c (the
+        # last at the newline). Only the answer columns' first two bytes are looked at.
         field_starts = np.column_stack((starts, d + 1))
         field_ends = np.column_stack((d, ends))
-        lengths = field_ends - field_starts
-        if int(lengths.max()) > safeio.CSV_FIELD_LIMIT:
-            return None
         item_cols = self.item_cols
-        first = b[np.minimum(field_starts[:, item_cols], len(b) - 1)].astype(np.int16)
-        item_lengths = lengths[:, item_cols]
-        cells = np.where(
-            item_lengths == 0, 0, np.where((item_lengths == 1) & (first >= 49) & (first <= 53), first - 48, -1)
-        )
-        cells = cells.astype(np.int8)
+        item_starts = field_starts[:, item_cols]
+        head = b[item_starts]
+        after = b[np.minimum(item_starts + 1, len(b) - 1)]
+        delimiter = ord(self.delimiter)
+        empty = (head == delimiter) | (head == 10)
+        one_digit = (head >= ord("1")) & (head <= ord("5")) & ((after == delimiter) | (after == 10))
+        cells = np.where(one_digit, head.astype(np.int8) - ord("0"), np.where(empty, 0, -1)).astype(np.int8)
         cut = data.__getitem__
         id_slices = map(slice, field_starts[:, self.id_col].tolist(), field_ends[:, self.id_col].tolist())
         ids = list(map(str.strip, map(bytes.decode, map(cut, id_slices))))
@@ -480,9 +482,9 @@ class _CsvSource(ScanSource):
         return code
 
     def _finish(self, ids: list[str], cells: npt.NDArray[np.int8], lines: list[int]) -> ScanChunk:
-        for i, scan_id in enumerate(ids):
-            if len(scan_id) > 200:
-                raise ScanFileError(f"{self.path}:{lines[i]}", "id: longer than 200 characters")
+        if max(map(len, ids)) > 200:
+            i = next(i for i, scan_id in enumerate(ids) if len(scan_id) > 200)
+            raise ScanFileError(f"{self.path}:{lines[i]}", "id: longer than 200 characters")
         matrix = np.zeros((len(ids), len(self.model.items)), dtype=np.int8)
         matrix[:, self.item_index] = cells
         return ScanChunk(self.model, ids, matrix, self.path, lines)
