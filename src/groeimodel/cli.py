@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable
@@ -13,18 +13,21 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
+import numpy as np
+import numpy.typing as npt
 import typer
 from rich.console import Console
 from rich.table import Table
+from threadpoolctl import threadpool_limits
 
-from groeimodel import formats
+from groeimodel import formats, safeio
 from groeimodel import questionnaire as q
 from groeimodel.errors import InputError
 from groeimodel.finance import BusinessCase, BusinessCaseError, business_case
 from groeimodel.model import Lang, Model, list_models, load_model
 from groeimodel.reports.view import build_view
-from groeimodel.scanfiles import ScanInput, read_scans
-from groeimodel.scoring import ScanResult, answers_matrix, score_batch
+from groeimodel.scanfiles import ScanChunk, iter_chunks, open_scans
+from groeimodel.scoring import BatchResult, ScanResult, score_batch
 from groeimodel.texts import t
 
 app = typer.Typer(
@@ -226,68 +229,113 @@ def questionnaire(
 # score
 
 
-def _score_all(scans: list[ScanInput]) -> list[ScanResult]:
-    """Score every scan with the batch path, grouped by model, in input order."""
-    results: list[ScanResult | None] = [None] * len(scans)
-    groups: dict[str, list[int]] = {}
-    for i, s in enumerate(scans):
-        groups.setdefault(s.model.id, []).append(i)
-    for indices in groups.values():
-        model = scans[indices[0]].model
-        batch = score_batch(model, answers_matrix(model, [scans[i].answers for i in indices]))
-        for row, i in enumerate(indices):
-            results[i] = batch.scan(row)
-    return [r for r in results if r is not None]
+class _ScoreText:
+    """Scores as CSV text, exactly as Python prints them ("" for none). Scores take few distinct values (hundreds
+    in a wave), so each is formatted once and found again through a table addressed by a hash of its 64 bits."""
+
+    SLOTS = 1 << 16
+    EMPTY = -1  # the bits of a NaN, which is never stored
+
+    def __init__(self) -> None:
+        self.keys = np.full(self.SLOTS, self.EMPTY, dtype=np.int64)
+        self.text = np.full(self.SLOTS, "", dtype=object)
+
+    def _slots(self, bits: npt.NDArray[np.int64]) -> npt.NDArray[np.intp]:
+        mixed = bits.view(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+        return (mixed >> np.uint64(48)).astype(np.intp)
+
+    def __call__(self, scores: npt.NDArray[np.float64]) -> npt.NDArray[np.object_]:
+        flat = np.ascontiguousarray(scores).reshape(-1)
+        out = np.full(flat.shape, "", dtype=object)
+        present = ~np.isnan(flat)
+        values = flat[present]
+        bits = values.view(np.int64)
+        slots = self._slots(bits)
+        hit = self.keys[slots] == bits
+        if not hit.all():
+            for value in np.unique(values[~hit]).tolist():
+                slot = int(self._slots(np.array([value]).view(np.int64))[0])
+                if self.keys[slot] == self.EMPTY:
+                    self.keys[slot] = np.array([value]).view(np.int64)[0]
+                    self.text[slot] = repr(value)
+            hit = self.keys[slots] == bits
+        text = self.text[slots]
+        if not hit.all():  # two values in one slot: the rare ones are formatted one by one
+            missed = np.flatnonzero(~hit)
+            text[missed] = [repr(v) for v in values[missed].tolist()]
+        out[present] = text
+        return out.reshape(scores.shape)
 
 
-def _score_csv(scans: list[ScanInput], results: list[ScanResult]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    first = scans[0].model
-    same_model = all(s.model.id == first.id for s in scans)
-    header = ["id", "model", "version", "position", "next_level"]
-    levels = [lv.level for lv in first.levels] if same_model else []
-    for n in levels:
-        header += [f"level_{n}_score", f"level_{n}_band", f"level_{n}_achieved"]
-    blocks = [b.id for b in first.blocks] if same_model else []
-    header += blocks
-    writer.writerow(header)
-    for s, r in zip(scans, results, strict=True):
-        row: list[object] = [
-            s.id,
-            r.model_id,
-            r.model_version,
-            r.position,
-            "" if r.next_level is None else r.next_level,
-        ]
-        for lv in r.levels if same_model else ():
-            row += ["" if lv.score is None else lv.score, lv.band or "", int(lv.achieved)]
-        for b in blocks:
-            score = r.block(b).score
-            row.append("" if score is None else score)
-        writer.writerow(row)
-    return out.getvalue()
+def _csv_text(cell: str) -> str:
+    """One text cell as csv.writer writes it (quoted when needed), neutralised for spreadsheets."""
+    cell = safeio.csv_safe(cell)
+    if any(c in cell for c in ',"\r\n'):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
 
 
-def _score_table(scans: list[ScanInput], results: list[ScanResult], lg: Lang) -> str:
+class _CsvOut:
+    """The CSV of scores, written a chunk at a time with numpy: one row per scan."""
+
+    def __init__(self, models: list[Model]):
+        first = models[0]
+        self.same_model = all(m.id == first.id and m.version == first.version for m in models)
+        header = ["id", "model", "version", "position", "next_level"]
+        self.levels = [lv.level for lv in first.levels] if self.same_model else []
+        for n in self.levels:
+            header += [f"level_{n}_score", f"level_{n}_band", f"level_{n}_achieved"]
+        self.blocks = [b.id for b in first.blocks] if self.same_model else []
+        self.header = header + self.blocks
+        self.score_text = _ScoreText()
+
+    def head(self) -> str:
+        return ",".join(_csv_text(h) for h in self.header) + "\n"
+
+    def rows(self, chunk: ScanChunk, batch: BatchResult) -> str:
+        model = chunk.model
+        n = len(chunk.ids)
+        n_levels = len(model.levels)
+        width = 5 + (3 * n_levels + len(model.blocks) if self.same_model else 0)
+        cells = np.empty((n, width), dtype=object)
+        ids = chunk.ids
+        if any(c in "".join(ids) for c in ',"\r\n') or any(i[:1] in "=+-@\t\r" for i in ids):
+            ids = [_csv_text(i) for i in ids]
+        cells[:, 0] = ids
+        cells[:, 1] = _csv_text(model.id)
+        cells[:, 2] = _csv_text(model.version)
+        numbers = np.array([str(k) for k in range(n_levels + 2)], dtype=object)
+        cells[:, 3] = numbers[batch.position]
+        cells[:, 4] = np.append(numbers[1 : n_levels + 1], "")[batch.position]
+        if self.same_model:
+            bands = np.array([b.id for b in model.bands] + [""], dtype=object)  # index -1 is ""
+            level_text = self.score_text(batch.level_scores)
+            for li in range(n_levels):
+                cells[:, 5 + 3 * li] = level_text[:, li]
+                cells[:, 6 + 3 * li] = bands[batch.level_bands[:, li]]
+                cells[:, 7 + 3 * li] = np.where(batch.achieved[:, li], "1", "0")
+            cells[:, 5 + 3 * n_levels :] = self.score_text(batch.block_scores)
+        return "\n".join(map(",".join, cells.tolist())) + "\n"
+
+
+def _score_table(scans: list[tuple[str, Model, ScanResult]], lg: Lang) -> str:
     def draw(c: Console) -> None:
-        if len(results) > 1:
+        if len(scans) > 1:
             table = Table(title=t("scans", lg))
             table.add_column("id")
             table.add_column(t("position", lg), justify="right")
-            max_levels = max(len(s.model.levels) for s in scans)
+            max_levels = max(len(m.levels) for _, m, _ in scans)
             for n in range(1, max_levels + 1):
                 table.add_column(f"{t('level', lg)} {n}", justify="right")
-            for s, r in zip(scans, results, strict=True):
+            for scan_id, _, r in scans:
                 cells = [f"{_num(lv.score)}{' ✓' if lv.achieved else ''}" for lv in r.levels]
                 cells += [""] * (max_levels - len(cells))
-                table.add_row(s.id, str(r.position), *cells)
+                table.add_row(scan_id, str(r.position), *cells)
             c.print(table)
             return
-        s, r = scans[0], results[0]
-        m = s.model
+        scan_id, m, r = scans[0]
         view = build_view(m, r, lg)
-        c.print(f"[bold]{s.id}[/bold] – {view.model_name} ({view.model_id} {view.model_version})")
+        c.print(f"[bold]{scan_id}[/bold] – {view.model_name} ({view.model_id} {view.model_version})")
         pos = f"{view.position} – {view.position_name}" if view.position else f"0 ({t('position_none', lg)})"
         c.print(f"{t('position', lg)}: [bold]{pos}[/bold]")
         if view.next_level is None:
@@ -330,29 +378,89 @@ def score(
     format: Annotated[ScoreFormat, typer.Option("--format", "-f")] = ScoreFormat.table,
     output: OutputOpt = None,
 ) -> None:
-    """Score filled-in scans: ladder position, level and block scores, bands and advice."""
+    """Score filled-in scans: ladder position, level and block scores, bands and advice.
+
+    A CSV is read, scored and written in chunks; the output appears only when every scan is valid."""
     lg: Lang = lang.value
     try:
-        scans = read_scans(files, model_ref=model)
-        results = _score_all(scans)
+        with _Spool(output) as out:
+            sources = open_scans(files, model_ref=model)
+            chunks = iter_chunks(sources)
+            if format is ScoreFormat.table:
+                scans: list[tuple[str, Model, ScanResult]] = []
+                for chunk in chunks:
+                    batch = score_batch(chunk.model, chunk.matrix)
+                    scans += [(scan_id, chunk.model, batch.scan(i)) for i, scan_id in enumerate(chunk.ids)]
+                out.write(_score_table(scans, lg))
+            elif format is ScoreFormat.csv:
+                writer = _CsvOut([s.model for s in sources])
+                out.write(writer.head())
+                with threadpool_limits(limits=1, user_api="blas"):  # small products; threads only wait
+                    for chunk in chunks:
+                        out.write(writer.rows(chunk, score_batch(chunk.model, chunk.matrix)))
+            else:
+                held: dict[str, Any] | None = None  # one scan alone is printed indented
+                count = 0
+                for chunk in chunks:
+                    batch = score_batch(chunk.model, chunk.matrix)
+                    lines = []
+                    for i, scan_id in enumerate(chunk.ids):
+                        obj = {"id": scan_id, **batch.scan(i).to_dict(lg)}
+                        count += 1
+                        if count == 1:
+                            held = obj
+                            continue
+                        if held is not None:
+                            lines.append(json.dumps(held, ensure_ascii=False) + "\n")
+                            held = None
+                        lines.append(json.dumps(obj, ensure_ascii=False) + "\n")
+                    out.write("".join(lines))
+                if held is not None:
+                    out.write(json.dumps(held, ensure_ascii=False, indent=2) + "\n")
     except InputError as exc:
         raise _fail(str(exc)) from None
-    if format is ScoreFormat.json:
 
-        def obj(s: ScanInput, r: ScanResult) -> dict[str, Any]:
-            return {"id": s.id, **r.to_dict(lg)}
 
-        if len(results) == 1:
-            text = json.dumps(obj(scans[0], results[0]), ensure_ascii=False, indent=2) + "\n"
+class _Spool:
+    """Output written as it is made, to a temporary file that replaces ``output`` only when all went well (or is
+    copied to stdout then), so a failure in row N leaves nothing behind."""
+
+    def __init__(self, output: Path | None):
+        self.output = output
+        self.tmp: str | None = None
+
+    def __enter__(self) -> _Spool:
+        output = self.output
+        if output is not None and not (output.exists() and not output.is_file()):
+            directory = output.resolve().parent
+            if not directory.is_dir():
+                raise _fail(f"{output}: directory {directory} does not exist")
+            fd, self.tmp = tempfile.mkstemp(dir=directory, prefix=f".{output.name}.")
+            self.fh: Any = os.fdopen(fd, "w", encoding="utf-8", newline="")
         else:
-            text = "".join(
-                json.dumps(obj(s, r), ensure_ascii=False) + "\n" for s, r in zip(scans, results, strict=True)
-            )
-    elif format is ScoreFormat.csv:
-        text = _score_csv(scans, results)
-    else:
-        text = _score_table(scans, results, lg)
-    _emit(text, output)
+            self.fh = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")
+        return self
+
+    def write(self, text: str) -> None:
+        self.fh.write(text)
+
+    def __exit__(self, kind: object, exc: object, tb: object) -> None:
+        if kind is not None:
+            self.fh.close()
+            if self.tmp is not None:
+                Path(self.tmp).unlink(missing_ok=True)
+            return
+        if self.tmp is not None:
+            self.fh.close()
+            os.replace(self.tmp, self.output)  # type: ignore[arg-type]
+            return
+        self.fh.seek(0)
+        if self.output is not None:  # a device or pipe such as /dev/stdout
+            with self.output.open("w", encoding="utf-8", newline="") as target:
+                shutil.copyfileobj(self.fh, target)
+        else:
+            shutil.copyfileobj(self.fh, sys.stdout)
+        self.fh.close()
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -527,15 +635,6 @@ class ClassifyFormat(StrEnum):
     json = "json"
 
 
-def _read_text_file(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise _fail(f"{path}: file not found") from None
-    except UnicodeDecodeError:
-        raise _fail(f"{path}: not a UTF-8 text file") from None
-
-
 @classify_app.command("text", hidden=True)
 def classify_text(
     text: Annotated[str | None, typer.Argument(help="The description of an initiative.")] = None,
@@ -547,22 +646,24 @@ def classify_text(
 ) -> None:
     """Classify initiative descriptions: level 0-4, probabilities and the words that drove the decision."""
     from groeimodel.classify import load_classifier
-    from groeimodel.classify.core import read_jsonl
 
     given = [x for x in (text, file, jsonl) if x is not None]
     if len(given) != 1:
         raise _fail("give exactly one of TEXT, --file F or --jsonl F")
-    if jsonl is not None:
-        try:
-            examples = read_jsonl(jsonl, labelled=False)
-        except InputError as exc:
-            raise _fail(str(exc)) from None
-        ids: list[str | None] = [e.id for e in examples]
-        texts = [e.text for e in examples]
-        sources = [f"{jsonl}: id {e.id}" for e in examples]
-    else:
-        body = text if text is not None else _read_text_file(file)  # type: ignore[arg-type]
-        ids, texts, sources = [None], [body], [str(file) if file else "TEXT"]
+    try:
+        if jsonl is not None:
+            examples = safeio.read_jsonl_texts(str(jsonl))
+            ids: list[str | None] = [e[0] for e in examples]
+            texts = [e[1] for e in examples]
+            sources = [f"{jsonl}: id {safeio.bare(e[0])}" for e in examples]
+        elif file is not None:
+            ids, texts, sources = [None], [safeio.read_description_file(str(file))], [str(file)]
+        else:
+            assert text is not None
+            safeio.check_description("TEXT", text)
+            ids, texts, sources = [None], [text], ["TEXT"]
+    except InputError as exc:
+        raise _fail(str(exc)) from None
     m = _model(model)
     lg: Lang = lang.value
     try:
