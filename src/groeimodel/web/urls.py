@@ -8,6 +8,7 @@ from groeimodel.web.accounts import manage as manage_users
 from groeimodel.web.accounts import views as accounts
 from groeimodel.web.companies import views as companies
 from groeimodel.web.initiatives import views as initiatives
+from groeimodel.web.scans import report_views
 from groeimodel.web.scans import views as scans
 
 urlpatterns = [
@@ -39,5 +40,7 @@ urlpatterns = [
     path("scans/<int:pk>/review/", scans.scan_review, name="scan-review"),
     path("scans/<int:pk>/submit/", scans.scan_submit, name="scan-submit"),
     path("scans/<int:pk>/result/", scans.scan_result, name="scan-result"),
+    path("scans/<int:pk>/report.pdf", report_views.scan_report_pdf, name="scan-report-pdf"),
+    path("scans/<int:pk>/report.html", report_views.scan_report_html, name="scan-report-html"),
     path("scans/<int:pk>/delete/", removal.scan_delete, name="scan-delete"),
 ]
