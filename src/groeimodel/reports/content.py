@@ -388,7 +388,6 @@ def build_report(model: Model, view: ResultView, extras: ReportExtras | None = N
         summary.append(
             tr("next_is", lang, level=next_level.level, name=next_level.name, question=next_level.key_question)
         )
-        summary.append(tr("achieved_rule", lang, threshold=threshold))
     else:
         summary.append(tr("top", lang))
     if view.since_previous is not None:
