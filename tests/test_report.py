@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import subprocess
@@ -13,7 +14,14 @@ from typer.testing import CliRunner
 from groeimodel.cli import app
 from groeimodel.finance import business_case
 from groeimodel.model import Model
-from groeimodel.reports.content import InitiativeInfo, ReportExtras, WaveFigures, build_report
+from groeimodel.reports.content import (
+    Benchmark,
+    BenchmarkRow,
+    InitiativeInfo,
+    ReportExtras,
+    WaveFigures,
+    build_report,
+)
 from groeimodel.reports.html import render_html, render_report_html, stylesheet
 from groeimodel.reports.pdf import render_report_pdf
 from groeimodel.reports.view import ResultView, build_view
@@ -208,3 +216,18 @@ def test_groeimodel_report_refuses_bad_input_with_exit_2_and_writes_nothing(tmp_
     assert not out.exists()
     wrong = runner.invoke(app, ["report", str(bad), "-o", str(tmp_path / "report.docx")])
     assert wrong.exit_code == 2 and "must end in .pdf or .html" in wrong.stderr
+
+
+def test_a_benchmark_block_names_its_peer_group_and_size_only_when_given(model, tmp_path):
+    _, view = second_wave(model, employees=0)
+    plain = extras(view)
+    peers = Benchmark(
+        group="voedingsbedrijven met 10 tot 49 medewerkers",
+        size=23,
+        rows=tuple(BenchmarkRow(b.name, b.score, 50.0) for b in view.blocks),
+    )
+    text = pdf_text(render_report_pdf(build_report(model, view, dataclasses.replace(plain, benchmark=peers))), tmp_path)
+    assert "Vergelijking met andere bedrijven" in text
+    assert "Vergeleken met voedingsbedrijven met 10 tot 49 medewerkers (23 bedrijven)." in text
+    without = render_report_html(build_report(model, view, plain))
+    assert "Vergelijking met andere bedrijven" not in without

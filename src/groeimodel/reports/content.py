@@ -656,7 +656,7 @@ def _appendix(model: Model, view: ResultView) -> tuple[Section, ...]:
                     lv.description.get(lang),
                     f"{tr('learning_loop', lang)}: {lv.learning_loop.get(lang)}. "
                     f"{tr('key_question', lang)}: {lv.key_question.get(lang)}",
-                    f"{tr('igm_place', lang)}: {lv.igm_place.get(lang)}.",
+                    f"{tr('igm_place', lang)}: {lv.igm_place.get(lang).rstrip('.')}.",
                 ),
             )
         )
