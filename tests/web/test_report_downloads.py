@@ -75,8 +75,16 @@ def test_the_result_page_offers_both_downloads(world):
 def test_the_owner_downloads_the_report_of_their_own_firm_and_another_organisation_gets_404(world):
     scan = submitted_scan(world.bakery, value=3)
     assert world.client_for(world.ondernemer).get(f"/scans/{scan.pk}/report.pdf").status_code == 200
+    assert world.client_for(world.beheerder).get(f"/scans/{scan.pk}/report.html").status_code == 200
     for url in (f"/scans/{scan.pk}/report.pdf", f"/scans/{scan.pk}/report.html"):
         assert world.client_for(world.bob).get(url).status_code == 404
+
+
+def test_an_analist_and_an_advisor_of_other_companies_get_no_report(world):
+    scan = submitted_scan(world.florist, value=3)  # no advisor assigned
+    for user in (world.analist, world.alice):
+        for url in (f"/scans/{scan.pk}/report.pdf", f"/scans/{scan.pk}/report.html"):
+            assert world.client_for(user).get(url).status_code == 404, (user, url)
 
 
 def test_a_draft_scan_has_no_report_yet(world):
