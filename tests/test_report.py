@@ -156,6 +156,7 @@ def test_the_html_report_has_the_same_key_texts_and_stands_alone(model):
     _, view = second_wave(model, employees=6)
     html = render_html(model, view, extras(view))
     assert "<style>" in html and "<script" not in html and "http" not in html.split("<body", 1)[0]
+    assert "<th></th>" not in html and '<th class="num"></th>' not in html  # every column header has a text
     for text in ("Bakkerij De Korenschoof", "staat op niveau 2 van de ladder", "Nieuw organisatieconcept",
                  "6 medewerkers vulden", "Sinds T0: van niveau 0 naar niveau 2", "Groei over de metingen"):  # fmt: skip
         assert text in html, text

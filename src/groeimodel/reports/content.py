@@ -53,6 +53,8 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "three_actions": {"nl": "De belangrijkste acties", "en": "The most important actions"},
     "no_actions": {"nl": "Er is geen advies: alle niveaus zijn bereikt.", "en": "No advice: every level is achieved."},
     "ladder": {"nl": "De ladder", "en": "The ladder"},
+    "description": {"nl": "Omschrijving", "en": "Description"},
+    "state": {"nl": "Stand", "en": "State"},
     "level": {"nl": "Niveau", "en": "Level"},
     "block": {"nl": "Bouwsteen", "en": "Building block"},
     "score": {"nl": "Score", "en": "Score"},
@@ -429,7 +431,13 @@ def build_report(model: Model, view: ResultView, extras: ReportExtras | None = N
         paragraphs=(tr("achieved_rule", lang, threshold=threshold),),
         tables=(
             Table(
-                header=(tr("level", lang), "", tr("score", lang), tr("band", lang), ""),
+                header=(
+                    tr("level", lang),
+                    tr("description", lang),
+                    tr("score", lang),
+                    tr("band", lang),
+                    tr("state", lang),
+                ),
                 rows=tuple(ladder_rows),
                 numeric=(2,),
                 wide=1,
@@ -682,7 +690,7 @@ def _appendix(model: Model, view: ResultView) -> tuple[Section, ...]:
                 ),
                 tr("employees_rule", lang, k=k),
             ),
-            tables=(Table((tr("band", lang), tr("score", lang), ""), tuple(bands), wide=2),),
+            tables=(Table((tr("band", lang), tr("score", lang), tr("description", lang)), tuple(bands), wide=2),),
         )
     )
     sections.append(Section(title=tr("source", lang), paragraphs=(d.source.get(lang),)))
