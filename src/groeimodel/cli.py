@@ -464,6 +464,49 @@ class _Spool:
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# report
+
+
+@app.command()
+def report(
+    file: Annotated[
+        str, typer.Argument(help="One filled-in scan: .yaml/.json or .xlsx (a CSV row per scan: one row).")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="report.pdf or report.html (the suffix decides).")],
+    model: ModelOpt = None,
+    lang: LangOption = LangOpt.nl,
+    company: Annotated[str, typer.Option("--company", help="The firm's name on the cover.")] = "",
+) -> None:
+    """The advice report of one scan, as PDF or HTML: answers in, report out (no database)."""
+    from groeimodel.reports.content import ReportExtras
+
+    lg: Lang = lang.value
+    suffix = output.suffix.lower()
+    if suffix not in (".pdf", ".html", ".htm"):
+        raise _fail(f"{output}: the output must end in .pdf or .html")
+    try:
+        scans = read_scans([file], model_ref=model)
+        if len(scans) != 1:
+            raise InputError(f"{file}: holds {len(scans)} scans; a report is of one scan")
+        results = _score_all(scans)
+    except InputError as exc:
+        raise _fail(str(exc)) from None
+    scan, result = scans[0], results[0]
+    view = build_view(scan.model, result, lg)
+    extras = ReportExtras(company=company or scan.id)
+    data: str | bytes
+    if suffix == ".pdf":
+        from groeimodel.reports.pdf import render_pdf
+
+        data = render_pdf(scan.model, view, extras)
+    else:
+        from groeimodel.reports.html import render_html
+
+        data = render_html(scan.model, view, extras)
+    _emit(data, output)
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # business case
 
 

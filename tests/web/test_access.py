@@ -46,6 +46,8 @@ def id_urls(world):
         ("get", f"/scans/{draft.pk}/review/"),
         ("post", f"/scans/{draft.pk}/submit/"),
         ("get", f"/scans/{scan.pk}/result/"),
+        ("get", f"/scans/{scan.pk}/report.pdf"),
+        ("get", f"/scans/{scan.pk}/report.html"),
         ("post", f"/users/{world.bob.pk}/toggle-active/"),
         ("get", f"/companies/{world.mill.pk}/initiatives/new/"),
         ("post", f"/companies/{world.mill.pk}/initiatives/new/"),

@@ -9,6 +9,7 @@ from groeimodel.web.accounts import views as accounts
 from groeimodel.web.companies import views as companies
 from groeimodel.web.initiatives import views as initiatives
 from groeimodel.web.invitations import views as invitations
+from groeimodel.web.scans import report_views
 from groeimodel.web.scans import views as scans
 from groeimodel.web.scans import waves
 
@@ -41,6 +42,8 @@ urlpatterns = [
     path("scans/<int:pk>/review/", scans.scan_review, name="scan-review"),
     path("scans/<int:pk>/submit/", scans.scan_submit, name="scan-submit"),
     path("scans/<int:pk>/result/", scans.scan_result, name="scan-result"),
+    path("scans/<int:pk>/report.pdf", report_views.scan_report_pdf, name="scan-report-pdf"),
+    path("scans/<int:pk>/report.html", report_views.scan_report_html, name="scan-report-html"),
     path("scans/<int:pk>/delete/", removal.scan_delete, name="scan-delete"),
     path("waves/<int:pk>/growth/", waves.wave_growth, name="wave-growth"),
     path("waves/<int:pk>/employees/", invitations.round_detail, name="employee-round"),

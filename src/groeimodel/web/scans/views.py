@@ -234,17 +234,7 @@ def scan_result(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("scan-fill", pk=scan.pk)
     lang = current_lang()
     wave = scan.wave
-    earlier = list(
-        access.scans_for(request.user)
-        .filter(wave__company_id=wave.company_id, wave__number__lt=wave.number, status=Response.Status.SUBMITTED)
-        .select_related("wave")
-        .order_by("wave__number")
-    )
-    employees = list(
-        Response.objects.filter(wave=wave, respondent=Respondent.EMPLOYEE, status=Response.Status.SUBMITTED)
-        .order_by("pk")
-        .values_list("model_id", "model_version", "result")
-    )
+    earlier, employees = result_inputs(request.user, scan)
     # The page of a submitted scan changes only when an employee answers or an earlier wave changes: its body is
     # cached per scan, model, language and those.
     key = ":".join(
@@ -278,6 +268,24 @@ def scan_result(request: HttpRequest, pk: int) -> HttpResponse:
             "can_register": access.can_register_initiatives(request.user),
         },
     )
+
+
+def result_inputs(user: Any, scan: Response) -> tuple[list[Response], list[tuple[str, str, Any]]]:
+    """What the result of ``scan`` is built from besides itself: the earlier waves' submitted scans of the same
+    company that ``user`` may see (oldest first), and the employees' submitted results of its wave."""
+    wave = scan.wave
+    earlier = list(
+        access.scans_for(user)
+        .filter(wave__company_id=wave.company_id, wave__number__lt=wave.number, status=Response.Status.SUBMITTED)
+        .select_related("wave")
+        .order_by("wave__number")
+    )
+    employees = list(
+        Response.objects.filter(wave=wave, respondent=Respondent.EMPLOYEE, status=Response.Status.SUBMITTED)
+        .order_by("pk")
+        .values_list("model_id", "model_version", "result")
+    )
+    return earlier, employees
 
 
 def _stored(response: Response) -> ScanResult:
