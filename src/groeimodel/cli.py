@@ -26,8 +26,9 @@ from groeimodel.errors import InputError
 from groeimodel.finance import BusinessCase, BusinessCaseError, business_case
 from groeimodel.model import Lang, Model, list_models, load_model
 from groeimodel.reports.view import build_view
-from groeimodel.scanfiles import ScanChunk, iter_chunks, open_scans
+from groeimodel.scanfiles import ScanChunk, iter_chunks, open_scans, read_scans
 from groeimodel.scoring import BatchResult, ScanResult, score_batch
+from groeimodel.scoring import score as score_one
 from groeimodel.texts import t
 
 app = typer.Typer(
@@ -488,10 +489,10 @@ def report(
         scans = read_scans([file], model_ref=model)
         if len(scans) != 1:
             raise InputError(f"{file}: holds {len(scans)} scans; a report is of one scan")
-        results = _score_all(scans)
+        scan = scans[0]
+        result = score_one(scan.model, scan.answers)
     except InputError as exc:
         raise _fail(str(exc)) from None
-    scan, result = scans[0], results[0]
     view = build_view(scan.model, result, lg)
     extras = ReportExtras(company=company or scan.id)
     data: str | bytes

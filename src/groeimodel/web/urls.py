@@ -9,9 +9,8 @@ from groeimodel.web.accounts import views as accounts
 from groeimodel.web.companies import views as companies
 from groeimodel.web.initiatives import views as initiatives
 from groeimodel.web.invitations import views as invitations
-from groeimodel.web.scans import report_views
+from groeimodel.web.scans import report_views, waves
 from groeimodel.web.scans import views as scans
-from groeimodel.web.scans import waves
 
 urlpatterns = [
     path("", accounts.home, name="home"),
