@@ -32,6 +32,16 @@ NOT_PAGES = {
     "initiative-suggest": "HTMX fragment (the classifier's suggestion), checked inside the initiative form",
     "home": "redirects to the company list or the overview (or shows no_membership, walked as such)",
     "user-send-reset": "POST target, sends the reset mail and redirects to the user list",
+    "employee-round-open": "POST target, redirects to the round's page",
+    "employee-round-send": "POST target of the e-mail form on the round's page",
+    "scan-report-pdf": "a PDF download, its text checked by tests/test_report.py",
+    # Walked with assert_accessible in their own journeys, where they are reached as a person reaches them:
+    "employee-round": "tests/e2e/test_employee_round.py (open round, QR code)",
+    "employee-round-close": "tests/e2e/test_employee_round.py (the confirmation)",
+    "employee-round-print": "tests/e2e/test_employee_round.py",
+    "employee-answer": "tests/e2e/test_employee_round.py (questionnaire, already answered, closed)",
+    "employee-thanks": "tests/e2e/test_employee_round.py",
+    "scan-report-html": "tests/e2e/test_report_page.py",
 }
 
 
@@ -162,6 +172,7 @@ def test_every_page_passes_axe_in_both_languages_and_at_both_widths(
             ("scan-review", f"/scans/{draft.pk}/review/"),
             ("scan-review (complete)", f"/scans/{complete.pk}/review/"),
             ("scan-result", f"/scans/{submitted.pk}/result/"),
+            ("wave-growth", f"/waves/{submitted.wave_id}/growth/"),
             ("initiative-create", f"/companies/{company.pk}/initiatives/new/"),
             ("initiative-detail", f"/initiatives/{f['initiative'].pk}/"),
             ("initiative-detail (no business case)", f"/initiatives/{f['bare_initiative'].pk}/"),

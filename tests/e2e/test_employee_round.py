@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.e2e.a11y import assert_accessible
 from tests.e2e.test_scan_journey import log_in
 
 pytestmark = pytest.mark.e2e
@@ -94,6 +95,7 @@ def test_five_employees_answer_and_the_result_shows_their_view_and_a_gap(
     assert re.fullmatch(rf"{re.escape(site)}/e/[\w-]+/", link), link
     expect(page.locator("figure.qr svg")).to_be_visible()
     expect(page.locator(".answered-count")).to_have_attribute("data-answered", "0")
+    assert_accessible(page, "employee-round")
     page.screenshot(path=str(screenshots / "employee-round.png"), full_page=True)
 
     # Five employees, each in a fresh browser, each with their own answers; the first uses the keyboard only.
@@ -109,13 +111,19 @@ def test_five_employees_answer_and_the_result_shows_their_view_and_a_gap(
             answer_by_keyboard(employee, statements)
         else:
             assert given is not None
+            if n == 1:
+                assert_accessible(employee, "employee-answer")
             answer_by_clicking(employee, *given)
         expect(employee).to_have_url(re.compile(r"/thanks/$"))
         expect(employee.locator("h1")).to_contain_text("Bedankt")
+        if n == 1:
+            assert_accessible(employee, "employee-thanks")
         assert employee.locator("a[href^='/companies'], a[href^='/scans'], a[href^='/waves']").count() == 0
         # the same browser cannot answer again
         again = employee.goto(link)
         assert again is not None and again.status == 403
+        if n == 1:
+            assert_accessible(employee, "employee-answer (already answered)")
         context.close()
 
     assert Response.objects.filter(wave=scan.wave, respondent="employee").count() == 5
@@ -131,10 +139,14 @@ def test_five_employees_answer_and_the_result_shows_their_view_and_a_gap(
     expect(page.locator("table.scores tr[data-block] td.employees").first).to_contain_text("n = 5")
     expect(view.locator("ul.gaps li").first).to_be_visible()
     page.screenshot(path=str(screenshots / "employee-result.png"), full_page=True)
+    assert_accessible(page, "scan-result (the employees' view)")
+    page.goto(f"{site}/waves/{scan.wave_id}/employees/print/")
+    assert_accessible(page, "employee-round-print")
 
     # The advisor closes the round; a sixth employee is refused politely.
     page.goto(f"{site}/waves/{scan.wave_id}/employees/")
     page.locator(f"a[href='/waves/{scan.wave_id}/employees/close/']").click()
+    assert_accessible(page, "employee-round-close")
     page.locator("main form button[type=submit]").click()
     expect(page.locator("form[action$='/employees/open/']")).to_be_visible()
     assert not EmployeeRound.objects.get(wave=scan.wave).is_open
@@ -145,6 +157,7 @@ def test_five_employees_answer_and_the_result_shows_their_view_and_a_gap(
     assert refused is not None and refused.status == 410
     expect(sixth.locator("h1")).to_contain_text("gesloten")
     expect(sixth.locator("form.questionnaire")).to_have_count(0)
+    assert_accessible(sixth, "employee-answer (closed)")
     context.close()
     assert Response.objects.filter(wave=scan.wave, respondent="employee").count() == 5
     assert not browser_errors, browser_errors

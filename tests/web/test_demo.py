@@ -50,3 +50,16 @@ def test_the_demo_follows_companies_over_three_waves_a_year_apart_with_growth_fi
         assert Initiative.objects.filter(company=company).exists()
     assert any(t > 0 for t in trends) and any(t < 0 for t in trends)  # most rise, one falls
     assert sum(t > 0 for t in trends) > sum(t < 0 for t in trends)
+
+
+def test_the_demo_has_an_employee_round_with_enough_answers_and_one_with_too_few(db):
+    from groeimodel.web.demo import load_demo
+    from groeimodel.web.invitations.models import EmployeeRound
+
+    load_demo()
+    counts = sorted(EmployeeRound.objects.values_list("answered", flat=True))
+    assert counts[0] < 5 <= counts[-1]
+    from groeimodel.web.scans.models import Response
+
+    for r in EmployeeRound.objects.all():
+        assert Response.objects.filter(wave=r.wave, respondent="employee").count() == r.answered

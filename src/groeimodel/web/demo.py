@@ -184,6 +184,40 @@ def add_initiatives(company: Company, first: int, count: int) -> None:
 
 
 @transaction.atomic
+def add_employee_round(company: Company, *, answers: int, rng: random.Random, closed: bool) -> None:
+    """An employee round on the company's latest submitted wave with ``answers`` anonymous answers. Employees see
+    the firm a little less rosy than its owner, and one block (the decision structure) much less."""
+    from groeimodel.web.invitations.models import EmployeeRound
+    from groeimodel.web.scans.services import model_of, submit_employee_response
+
+    latest = (
+        Response.objects.filter(wave__company=company, respondent="management", status=Response.Status.SUBMITTED)
+        .select_related("wave")
+        .order_by("-wave__number")
+        .first()
+    )
+    if latest is None:
+        return
+    wave = latest.wave
+    model = model_of(wave)
+    owner = dict(latest.answers.values_list("item_id", "value"))
+    for n in range(answers):
+        given: dict[str, int | None] = {}
+        for item in model.items:
+            value = owner.get(item.id)
+            if value is None:
+                given[item.id] = None
+                continue
+            plain = 6 - value if item.reverse else value
+            drop = 2 if item.id.startswith("l3.besluitvorming") else rng.choice((0, 0, 1))
+            plain = min(5, max(1, plain - drop + rng.choice((-1, 0, 0, 1))))
+            given[item.id] = 6 - plain if item.reverse else plain
+        submit_employee_response(wave=wave, answers=given, leads_people=n % 3 == 0)
+    EmployeeRound.objects.create(
+        wave=wave, answered=answers, closed_at=timezone.now() if closed else None, opened_by=None
+    )
+
+
 def load_demo(seed: int = 2026) -> list[DemoLogin]:
     """Create the demo organisations; returns one login per user with its (random) password."""
     rng = random.Random(seed)
@@ -209,6 +243,10 @@ def load_demo(seed: int = 2026) -> list[DemoLogin]:
             if len(strengths) > 1:
                 add_initiatives(company, first=i, count=2 + i % 2)
             created.append(company)
+        # Employee rounds: one with enough answers to show the employees' view, one with too few.
+        add_employee_round(created[0], answers=6, rng=rng, closed=True)
+        if len(created) > 1:
+            add_employee_round(created[1], answers=3, rng=rng, closed=False)
         for role in ("beheerder", "adviseur", "ondernemer", "analist"):
             username = f"{slug.split('-')[0]}-{role}"
             password = secrets.token_urlsafe(12)
