@@ -12,3 +12,9 @@ from groeimodel.web.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DEBUG = False  # templates and error pages as in production
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+
+# The browser tests' live server answers requests in threads, as gunicorn does. Django's default SQLite test
+# database lives in memory with a shared cache, whose table locks fail at once ("database table is locked") where
+# the real file database waits for the writer; a file keeps the tests as the product runs.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405
