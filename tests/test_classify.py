@@ -249,9 +249,8 @@ def test_the_source_texts_jonge_honden_example_in_other_words_is_level_three():
 
 # Participation and a different decision structure in one text; written for these tests, not in the corpus.
 BETWEEN_2_AND_3 = (
-    "De teams in het magazijn roosteren nu zelf en bepalen hoe ze het werk verdelen, en elke week is er een "
-    "verbeteroverleg met ideeën van iedereen; de leidinggevenden blijven en nemen de eindbeslissing over budget en "
-    "aannemen."
+    "In de werkplaats plannen de teams hun eigen werk en kiezen ze zelf hun rollen. Ideeën van medewerkers worden "
+    "elke maand besproken in verbetergroepen, maar de directie neemt de besluiten over investeringen en personeel."
 )
 
 # --- evidence and doubt ----------------------------------------------------------------------------------------

@@ -80,7 +80,7 @@ class FeatureConfig:
         )
 
 
-SHIPPED_CONFIG = FeatureConfig()
+SHIPPED_CONFIG = FeatureConfig(stem=False, concept_weight=0.3)
 
 
 class ClassifierError(InputError):
@@ -402,8 +402,19 @@ class TrainedClassifier:
             warnings = []
             if language is None:
                 warnings.append("only Dutch and English are supported; this text reads as neither")
-            shown = [level] + [c for c in (doubt or ()) if c != level]
-            groups = [self._evidence(rows[row], self.classes.index(c), model, lang) for c in shown]
+            # In doubt, each of the two levels gets the words that speak for it rather than for the other.
+            if doubt:
+                other = doubt[0] if doubt[1] == level else doubt[1]
+                pairs = [(level, [other]), (other, [level])]
+            else:
+                pairs = [(level, [c for c in allowed if c != level])]
+            groups: list[EvidenceGroup] = []
+            for c, against in pairs:
+                taken = {w.lower() for g in groups for w in g.words}
+                index = self.classes.index(c)
+                groups.append(
+                    self._evidence(rows[row], index, [self.classes.index(o) for o in against], model, lang, taken)
+                )
             out.append(
                 Prediction(
                     level=level,
@@ -418,10 +429,12 @@ class TrainedClassifier:
             )
         return out
 
-    def _evidence(self, row: Features, target: int, model: Model, lang: Lang) -> EvidenceGroup:
+    def _evidence(
+        self, row: Features, target: int, others: list[int], model: Model, lang: Lang, taken: set[str]
+    ) -> EvidenceGroup:
         """The text's content words and phrases whose features pushed most towards class ``target`` against the
-        other classes (never function words, numbers or currency), with the model cues they belong to."""
-        others = [i for i in range(len(self.classes)) if i != target]
+        ``others`` (never function words, numbers or currency, nor a word already ``taken`` by another level's
+        group), with the model cues they belong to."""
         direction = self.coef[target, row.indices] - self.coef[np.ix_(np.array(others), row.indices)].mean(axis=0)
         contributions = row.values * direction
         top = np.argsort(-contributions)[:EVIDENCE_FEATURES]
@@ -449,15 +462,20 @@ class TrainedClassifier:
                 for word in holders:
                     scores[word] = scores.get(word, 0.0) + contribution / len(holders)
             elif j < off["cue"]:
-                positions = row.concepts.get(j - off["concept"], [])
-                phrase = " ".join(row.words[p] for p in sorted(set(positions))[:3])
-                if phrase:
-                    scores[phrase] = scores.get(phrase, 0.0) + contribution
+                runs: list[list[int]] = []  # each occurrence of the concept: a run of adjacent tokens
+                for p in sorted(set(row.concepts.get(j - off["concept"], []))):
+                    if runs and p == runs[-1][-1] + 1:
+                        runs[-1].append(p)
+                    else:
+                        runs.append([p])
+                for run in runs:
+                    phrase = " ".join(row.words[p] for p in run)
+                    scores[phrase] = scores.get(phrase, 0.0) + contribution / len(runs)
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         words: list[str] = []
         for phrase, _ in ranked:
             low = phrase.lower()
-            if is_filler(phrase) or any(low in chosen.lower() or chosen.lower() in low for chosen in words):
+            if low in taken or is_filler(phrase) or any(low in c.lower() or c.lower() in low for c in words):
                 continue  # "thuiswerken" and "thuiswerken en" say the same
             words.append(phrase)
             if len(words) == EVIDENCE_SIZE:

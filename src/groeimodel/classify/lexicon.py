@@ -34,7 +34,8 @@ FILLER: dict[str, frozenset[str]] = {
         "omdat terwijl want dus waardoor waarmee waarin waarbij zodat eerst eerste twee drie vier vijf zes "
         "zeven acht negen tien honderd duizend miljoen miljard procent jaar jaren maand maanden week weken dag "
         "dagen uur uren euro eur keer helft deel nieuw nieuwe goed goede groot grote klein kleine bedrijf bedrijven "
-        "brengt brengen bracht zet zetten zette gebruikt gebruiken kreeg kregen hele heel".split()
+        "brengt brengen bracht zet zetten zette gebruikt gebruiken kreeg kregen hele heel nemen neemt nam namen "
+        "steeds altijd vaak".split()
     ),
     "en": frozenset(
         "the a an and of in is that on to with for are not at there also as by from but we our their they was "
@@ -47,7 +48,7 @@ FILLER: dict[str, frozenset[str]] = {
         "weeks day days hour hours euro euros eur pound pounds gbp dollar dollars usd time times half part new "
         "good big small other others own itself themselves then there here thus therefore because while so "
         "first also only even well really company companies firm firm's business's whole brought bring brings "
-        "put puts used uses use".split()
+        "put puts used uses use takes taking always often".split()
     ),
 }
 OTHER_LANGUAGES = frozenset(
