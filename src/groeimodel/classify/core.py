@@ -7,6 +7,7 @@ import io
 import itertools
 import json
 import math
+import re
 import zipfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -27,7 +28,6 @@ from groeimodel.classify.lexicon import (
     concepts_from_cues,
     fold,
     is_filler,
-    raw_tokens,
     sentence_cues,
     stem,
     stems_of,
@@ -39,9 +39,10 @@ from groeimodel.model import Lang, Model, load_model
 CLASSES: tuple[int, ...] = (0, 1, 2, 3, 4)
 ARTEFACT_FORMAT = 2
 EVIDENCE_SIZE = 6
-EVIDENCE_FEATURES = 40
+EVIDENCE_FEATURES = 30
 # When the two most likely classes are closer than this, the suggestion says it doubts between them.
 DOUBT_MARGIN = 0.2
+_HAS_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,10 @@ class ClassifierError(InputError):
 
 def detect_language(text: str) -> str | None:
     """ "nl", "en", or None when the text reads as neither (a warning, not an error)."""
-    words = [w.lower() for w in TOKEN.findall(text)]
+    return _language_of([w.lower() for w in TOKEN.findall(text)])
+
+
+def _language_of(words: list[str]) -> str | None:
     if not words:
         return None
     counts = {lang: sum(w in stop for w in words) for lang, stop in LANGUAGE_MARKERS.items()}
@@ -234,8 +238,9 @@ class Features:
     values: npt.NDArray[np.float64]
     words: list[str]  # the text's tokens as written (digits left out)
     terms: list[str]  # their word terms (stems, or the lower-case words), in the same order
-    stems: list[str]  # their stems, in the same order
+    stems: list[str]  # their stems (unstemmed words use stems only for words a concept phrase may start with)
     concepts: dict[int, list[int]]  # concept index -> positions of the matching tokens (when features use them)
+    language: str | None  # "nl", "en" or None (see `detect_language`)
 
 
 @dataclass
@@ -249,14 +254,21 @@ class FeatureSpace:
         self.word_names = _names(self.word.vocabulary)
         self.char_names = _names(self.char.vocabulary)
         self._char_cache: dict[str, list[int]] = {}
-        self._concept_phrases: dict[tuple[str, ...], list[int]] = {}
+        # Concept phrases as stems, by their first stem; and the first letters a word needs to be worth stemming.
+        phrases: dict[tuple[str, ...], list[int]] = {}
         for k, concept in enumerate(self.concepts):
             for phrase in (*concept.nl, *concept.en):
                 for lang in ("nl", "en"):
                     s = stems_of(phrase, lang)
-                    if s and k not in self._concept_phrases.setdefault(s, []):
-                        self._concept_phrases[s].append(k)
-        self._max_phrase = max((len(p) for p in self._concept_phrases), default=1)
+                    if s and k not in phrases.setdefault(s, []):
+                        phrases[s].append(k)
+        self._by_first: dict[str, list[tuple[tuple[str, ...], list[int]]]] = {}
+        for s, ks in sorted(phrases.items()):
+            self._by_first.setdefault(s[0], []).append((s, ks))
+        self._prefixes = {fold(w)[:3] for s in phrases for w in s} | {
+            fold(w)[:3] for c in self.concepts for phrase in (*c.nl, *c.en) for w in TOKEN.findall(phrase.lower())
+        }
+        self._stem_cache: dict[tuple[str, str], str] = {}
         self.offsets = {
             "word": 0,
             "char": len(self.word_names),
@@ -282,28 +294,44 @@ class FeatureSpace:
     def concept_matches(self, stems: list[str]) -> dict[int, list[int]]:
         """Concept index -> the token positions where one of its phrases occurs (stems in sequence)."""
         found: dict[int, list[int]] = {}
-        phrases = self._concept_phrases
-        for i in range(len(stems)):
-            for n in range(1, self._max_phrase + 1):
-                if i + n > len(stems):
-                    break
-                for k in phrases.get(tuple(stems[i : i + n]), ()):
-                    found.setdefault(k, []).extend(range(i, i + n))
+        for i, first in enumerate(stems):
+            for phrase, ks in self._by_first.get(first, ()):
+                n = len(phrase)
+                if tuple(stems[i : i + n]) == phrase:
+                    for k in ks:
+                        found.setdefault(k, []).extend(range(i, i + n))
+        return found
+
+    def concept_stem(self, word: str, lang: str) -> str:
+        """The stem of a lower-case word when it could belong to a concept phrase, else the word itself (stemming
+        is the slow part, and most words are in no phrase). Remembered per word."""
+        key = (word, lang)
+        found = self._stem_cache.get(key)
+        if found is None:
+            folded = fold(word)
+            if folded[:3] in self._prefixes or (folded.startswith("ge") and folded[2:5] in self._prefixes):
+                found = stem(word, lang)
+            else:
+                found = word
+            if len(self._stem_cache) < 200_000:
+                self._stem_cache[key] = found
         return found
 
     def features(self, text: str) -> Features:
         cfg = self.config
-        lang = text_language(text)
-        words = raw_tokens(text)
-        lowered = [w.lower() for w in words]
-        stems = [stem(w, lang) for w in lowered]
+        every = TOKEN.findall(text)
+        every_lower = [w.lower() for w in every]
+        language = _language_of(every_lower)
+        lang = "nl" if language == "nl" else "en"
+        keep = [i for i, w in enumerate(every) if not _HAS_DIGIT.search(w)]
+        words = [every[i] for i in keep]
+        lowered = [every_lower[i] for i in keep]
+        stems = [stem(w, lang) if cfg.stem else self.concept_stem(w, lang) for w in lowered]
         unigrams = stems if cfg.stem else lowered
         terms = unigrams + [f"{a} {b}" for a, b in itertools.pairwise(unigrams)]
         w_idx, w_val = self.word.row(terms)
         # char_wb n-grams never cross a space, so a text's n-grams are the sum of its words'.
-        counts: Counter[int] = Counter()
-        for word in lowered:
-            counts.update(self._char_indices(word))
+        counts = Counter(itertools.chain.from_iterable(self._char_indices(w) for w in lowered))
         c_idx, c_val = self.char.weigh(dict(counts))
         parts_idx = [w_idx, c_idx + self.offsets["char"]]
         parts_val = [w_val, c_val]
@@ -329,6 +357,7 @@ class FeatureSpace:
             terms=unigrams,
             stems=stems,
             concepts=matches,
+            language=language,
         )
 
     def matrix(self, texts: Sequence[str]) -> Any:
@@ -392,13 +421,13 @@ class TrainedClassifier:
         logits[:, ~mask] = -np.inf
         probs = _softmax(logits)
         out = []
-        for row, text in enumerate(texts):
+        for row in range(len(texts)):
             p = probs[row]
             best = int(np.argmax(p))
             level = self.classes[best]
             probabilities = {c: float(p[i]) for i, c in enumerate(self.classes) if c in allowed}
             doubt = doubt_between(probabilities)
-            language = detect_language(text)
+            language = rows[row].language
             warnings = []
             if language is None:
                 warnings.append("only Dutch and English are supported; this text reads as neither")

@@ -70,6 +70,7 @@ LANGUAGE_MARKERS: dict[str, frozenset[str]] = {
 }
 CURRENCY = frozenset("€ $ £ eur euro euros k m mln mrd".split())
 _DIGIT = re.compile(r"\d")
+_ALL_FILLER = FILLER["nl"] | FILLER["en"] | CURRENCY
 
 _STEMMERS = {"nl": snowballstemmer.stemmer("dutch"), "en": snowballstemmer.stemmer("english")}
 
@@ -100,9 +101,8 @@ def is_filler(phrase: str) -> bool:
         return True
     if any(c in phrase for c in "€$£%"):
         return True
-    filler = FILLER["nl"] | FILLER["en"] | CURRENCY
-    content = [w for w in words if w not in filler and len(w) > 2]
-    return not content or words[0] in filler or words[-1] in filler
+    content = [w for w in words if w not in _ALL_FILLER and len(w) > 2]
+    return not content or words[0] in _ALL_FILLER or words[-1] in _ALL_FILLER
 
 
 def fold(text: str) -> str:
