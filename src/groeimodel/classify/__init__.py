@@ -1,7 +1,8 @@
 """Initiative text -> level of social innovation (0 = not social innovation, 1-4 = the model's levels).
 
-A model one can explain: TF-IDF word n-grams (stemmed, Dutch and English Snowball) and character n-grams into a
-multinomial logistic regression, trained on our written corpus and a corpus of real published cases together,
+A model one can explain: TF-IDF word n-grams and character n-grams, plus bilingual concepts (the model file's
+Dutch and English cues and more, matched on Snowball stems) into a multinomial logistic regression, trained on
+our written corpus and a corpus of real published cases together,
 with probabilities calibrated by temperature scaling on the real cases (grouped by organisation). The trained
 artefact is plain data (vocabularies, IDF weights, coefficients as JSON and numpy arrays), so it loads in any
 scikit-learn version and predicting is a sparse matrix product and a softmax. Evidence for a decision is the

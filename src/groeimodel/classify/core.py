@@ -265,9 +265,10 @@ class FeatureSpace:
         self._by_first: dict[str, list[tuple[tuple[str, ...], list[int]]]] = {}
         for s, ks in sorted(phrases.items()):
             self._by_first.setdefault(s[0], []).append((s, ks))
-        self._prefixes = {fold(w)[:3] for s in phrases for w in s} | {
-            fold(w)[:3] for c in self.concepts for phrase in (*c.nl, *c.en) for w in TOKEN.findall(phrase.lower())
-        }
+        # A stem is nearly always the start of its word ("beslis" of "beslist", "decid" of "decided"); a final
+        # "i" may stand for a "y" ("communiti") and Dutch drops a leading "ge" ("gemeente" -> "meen").
+        stems = {fold(w) for s in phrases for w in s}
+        self._stem_starts = stems | {w[:-1] for w in stems if w.endswith("i") and len(w) > 3}
         self._stem_cache: dict[tuple[str, str], str] = {}
         self.offsets = {
             "word": 0,
@@ -303,13 +304,18 @@ class FeatureSpace:
         return found
 
     def concept_stem(self, word: str, lang: str) -> str:
-        """The stem of a lower-case word when it could belong to a concept phrase, else the word itself (stemming
-        is the slow part, and most words are in no phrase). Remembered per word."""
+        """The stem of a lower-case word when it may be one of a concept phrase's stems (it starts with one), else
+        the word itself: stemming is the slow part, and most words are in no phrase. Remembered per word."""
         key = (word, lang)
         found = self._stem_cache.get(key)
         if found is None:
             folded = fold(word)
-            if folded[:3] in self._prefixes or (folded.startswith("ge") and folded[2:5] in self._prefixes):
+            starts = self._stem_starts
+            bare = folded[2:] if folded.startswith("ge") else ""
+            # The stem a word starts with has four letters or more, or is the whole word ("app").
+            if any(folded[:n] in starts for n in range(min(4, len(folded)), len(folded) + 1)) or any(
+                bare[:n] in starts for n in range(min(4, len(bare)), len(bare) + 1) if bare
+            ):
                 found = stem(word, lang)
             else:
                 found = word
