@@ -1,11 +1,11 @@
 """Words: tokens, stems, filler words, the bilingual concept lexicon and the sentence cues of the classifier.
 
-Stemming (Snowball, Dutch and English) makes "beslissen", "beslist" and "besluit" one term and "decided",
-"decides" another. The concept lexicon joins a Dutch and an English phrase in one feature, so an English example
+Stemming (Snowball, Dutch and English) makes "werkplekken" and "werkplek" one term and "decided", "decides" and
+"decide" another. The concept lexicon joins a Dutch and an English phrase in one feature, so an English example
 also teaches the Dutch text: the model file's cues are parallel lists (the n-th Dutch cue of a level is its n-th
 English cue), and `EXTRA_CONCEPTS` adds the terms that real descriptions use for the same things. Sentence cues
 look inside one sentence for who decides (staff or management) and who takes part, and whether partners beyond
-the firm are part of what is done.
+the firm are part of what is done (measured, and not used by the shipped model: see docs/classifier.md).
 """
 
 from __future__ import annotations
