@@ -731,13 +731,30 @@ def classify_text(
         typer.echo("\n".join(lines))
         return
     for id_, p in zip(ids, predictions, strict=True):
-        name = m.level(p.level).name.get(lg) if p.level else m.data.not_social_innovation.name.get(lg)
         head = f"{id_}: " if id_ is not None else ""
-        typer.echo(f"{head}{t('level', lg)} {p.level}: {name} ({formats.percent(p.probabilities[p.level], lg, 0)})")
+        typer.echo(head + _suggestion_line(m, p, lg))
         if p.key_question:
             typer.echo(f"  {t('key_question', lg)}: {p.key_question}")
-        typer.echo(f"  {t('evidence', lg)}: {', '.join(p.evidence) or '–'}")
+        for group in p.evidence_groups:
+            label = t("evidence_for", lg).format(level=group.level)
+            question = f" ({group.key_question})" if group.key_question and group.level != p.level else ""
+            typer.echo(f"  {label}{question}: {', '.join(group.words) or '–'}")
         typer.echo("  " + "  ".join(f"{k}: {formats.percent(v, lg, 0)}" for k, v in p.probabilities.items()))
+
+
+def _suggestion_line(m: Model, p: Any, lg: Lang) -> str:
+    """ "Niveau 3: Organisatie-innovatie (87%)", or "twijfel tussen niveau 2 en 3 (2: 46%, 3: 38%)"."""
+    if p.doubt:
+        a, b = p.doubt
+        shares = f"{a}: {formats.percent(p.probabilities[a], lg, 0)}, {b}: {formats.percent(p.probabilities[b], lg, 0)}"
+        return f"{t('doubt', lg).format(a=a, b=b)} ({shares})"
+    name = m.level(p.level).name.get(lg) if p.level else m.data.not_social_innovation.name.get(lg)
+    return f"{t('level', lg)} {p.level}: {name} ({formats.percent(p.probabilities[p.level], lg, 0)})"
+
+
+class CorpusChoice(StrEnum):
+    real = "real"
+    written = "written"
 
 
 @classify_app.command("train")
@@ -747,51 +764,83 @@ def classify_train(
     ] = None,
     output: Annotated[Path | None, typer.Option(help="Where to write the artefact (default: the package's).")] = None,
 ) -> None:
-    """Train the classifier on the corpus (deterministic) and write the artefact."""
+    """Train the classifier on the corpus, written and real cases together (deterministic), and write the artefact."""
     from groeimodel.classify.core import artefact_dir, corpus_dir, read_corpus, train
 
     try:
         examples = read_corpus(corpus or corpus_dir())
+        clf = train(examples)
     except InputError as exc:
         raise _fail(str(exc)) from None
-    clf = train(examples)
     target = output or Path(str(artefact_dir()))
     clf.save(target)
     per_class = ", ".join(f"{k}: {v}" for k, v in clf.meta["corpus_per_class"].items())
-    typer.echo(f"trained on {len(examples)} examples ({per_class}); corpus sha256 {clf.meta['corpus_hash'][:12]}")
-    typer.echo(f"features: {clf.space.n_features}; artefact written to {target}")
+    typer.echo(
+        f"trained on {len(examples)} examples, {clf.meta['corpus_real']} of them real ({per_class}); "
+        f"corpus sha256 {clf.meta['corpus_hash'][:12]}"
+    )
+    typer.echo(
+        f"features: {clf.space.n_features}; temperature {clf.meta['temperature']} "
+        f"(calibrated on the {clf.meta.get('calibrated_on', '-')} corpus); artefact written to {target}"
+    )
 
 
 @classify_app.command("evaluate")
 def classify_evaluate(
     file: Annotated[Path | None, typer.Argument(help='Labelled JSON Lines: {"id", "text", "label"} per line.')] = None,
-    cv: Annotated[int, typer.Option(help="Instead of FILE: k-fold cross-validation on the shipped corpus.")] = 0,
+    cv: Annotated[
+        int, typer.Option(help="Instead of FILE: K-fold cross-validation on the shipped corpus, grouped by firm.")
+    ] = 0,
+    corpus: Annotated[
+        CorpusChoice, typer.Option(help="With --cv: test on the real or the written cases (all others train).")
+    ] = CorpusChoice.real,
+    folder: Annotated[Path | None, typer.Option(help="With --cv: a corpus folder (default: the shipped one).")] = None,
     format: Annotated[ClassifyFormat, typer.Option("--format", "-f")] = ClassifyFormat.text,
 ) -> None:
-    """Accuracy, macro-F1 and the confusion matrix on a labelled file (or cross-validated on the corpus)."""
+    """Accuracy, macro-F1, figures per class and per language, the confusion matrix and the calibration error on a
+    labelled file, or cross-validated on the shipped corpus with no firm in both the training and the test part."""
+    import numpy as np
+
     from groeimodel.classify import load_classifier
-    from groeimodel.classify.core import cross_validate, evaluate, read_corpus, read_jsonl
+    from groeimodel.classify.core import corpus_dir, read_corpus, read_jsonl
+    from groeimodel.classify.evaluation import cross_validate, evaluate
 
     if (file is None) == (cv == 0):
         raise _fail("give a labelled FILE.jsonl or --cv K (not both)")
     try:
         if file is not None:
             examples = read_jsonl(file, labelled=True)
-            predicted = [p.level for p in load_classifier().predict([e.text for e in examples])]
-            result = evaluate([e.label for e in examples], predicted)
+            predictions = load_classifier().predict([e.text for e in examples])
+            probabilities = np.array([[p.probabilities.get(k, 0.0) for k in range(5)] for p in predictions])
+            result = evaluate(
+                [e.label for e in examples],
+                [p.level for p in predictions],
+                languages=[e.lang or p.language for e, p in zip(examples, predictions, strict=True)],
+                probabilities=probabilities,
+            )
             what = str(file)
         else:
             if cv < 2:
                 raise _fail("--cv needs at least 2 folds")
-            result = cross_validate(read_corpus(), folds=cv)
-            what = f"{cv}-fold cross-validation on the shipped corpus"
+            config = load_classifier().space.config
+            examples = read_corpus(folder or corpus_dir())
+            result = cross_validate(examples, corpus=corpus.value, folds=cv, config=config)
+            what = f"{cv}-fold cross-validation on the {corpus.value} corpus, grouped by organisation"
     except InputError as exc:
         raise _fail(str(exc)) from None
     if format is ClassifyFormat.json:
         typer.echo(json.dumps(result.to_dict()))
         return
     typer.echo(f"{what}: {result.n} texts")
-    typer.echo(f"accuracy {result.accuracy:.3f}  macro-F1 {result.macro_f1:.3f}")
+    ece = f"  ECE {result.ece:.3f}" if result.ece is not None else ""
+    typer.echo(f"accuracy {result.accuracy:.3f}  macro-F1 {result.macro_f1:.3f}{ece}")
+    typer.echo("per level: precision recall F1 (n)")
+    for k, c in result.per_class.items():
+        typer.echo(f"  {k}: {c.precision:.2f} {c.recall:.2f} {c.f1:.2f} ({c.support})")
+    if result.per_language:
+        typer.echo("per language: accuracy macro-F1 (n)")
+        for lang, f in result.per_language.items():
+            typer.echo(f"  {lang}: {f['accuracy']:.3f} {f['macro_f1']:.3f} ({f['n']:.0f})")
     typer.echo("confusion matrix (rows: true level, columns: predicted level)")
     typer.echo("      " + "".join(f"{k:>6}" for k in result.labels))
     for k, row in zip(result.labels, result.confusion, strict=True):

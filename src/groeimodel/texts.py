@@ -68,6 +68,8 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "business_case": {"nl": "Businesscase", "en": "Business case"},
     "error": {"nl": "fout", "en": "error"},
     "evidence": {"nl": "Doorslaggevend", "en": "Evidence"},
+    "evidence_for": {"nl": "Doorslaggevend voor niveau {level}", "en": "Evidence for level {level}"},
+    "doubt": {"nl": "twijfel tussen niveau {a} en {b}", "en": "in doubt between level {a} and {b}"},
 }
 
 

@@ -189,3 +189,15 @@ def test_business_case_errors_are_in_the_users_language(world):
     response = post_initiative(world.client_for(world.alice), world.bakery, investment="100", annual_benefit="-5")
     assert response.status_code == 400
     assert response.context["form"].errors["annual_benefit"] == ["Zorg ervoor dat deze waarde minstens 0 is."]
+
+
+def test_the_suggestion_says_when_it_doubts_between_two_levels_instead_of_one_level_with_a_percentage(world):
+    from tests.test_classify import BETWEEN_2_AND_3
+
+    client = world.client_for(world.alice)
+    html = client.post("/initiatives/suggest/", {"description": BETWEEN_2_AND_3}).content.decode()
+    assert "twijfel tussen niveau 2 en 3" in html
+    assert 'class="doubt"' in html and "(100%)" not in html
+    client.post("/i18n/setlang/", {"language": "en", "next": "/companies/"})
+    english = client.post("/initiatives/suggest/", {"description": BETWEEN_2_AND_3}).content.decode()
+    assert "in doubt between level 2 and 3" in english and "twijfel" not in english

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import json
 import math
 import re
@@ -19,33 +20,68 @@ import numpy as np
 import numpy.typing as npt
 
 from groeimodel import __version__
+from groeimodel.classify.lexicon import (
+    LANGUAGE_MARKERS,
+    SENTENCE_CUES,
+    TOKEN,
+    Concept,
+    concepts_from_cues,
+    fold,
+    is_filler,
+    sentence_cues,
+    stem,
+    stems_of,
+    tokens,
+)
 from groeimodel.errors import InputError
 from groeimodel.model import Lang, Model, load_model
 
 CLASSES: tuple[int, ...] = (0, 1, 2, 3, 4)
-ARTEFACT_FORMAT = 1
-TOKEN = re.compile(r"(?u)\b\w[\w\-]*\w\b|\b\w\b")
-WORD_PATTERN = r"(?u)\b\w[\w\-]*\w\b"
-CUE_WEIGHT = 1.0
+ARTEFACT_FORMAT = 2
 EVIDENCE_SIZE = 6
 EVIDENCE_FEATURES = 30
+# When the two most likely classes are closer than this, the suggestion says it doubts between them.
+DOUBT_MARGIN = 0.2
+_HAS_DIGIT = re.compile(r"\d")
 
-# Frequent function words; enough to tell Dutch from English and to notice a text in neither.
-STOPWORDS: dict[str, frozenset[str]] = {
-    "nl": frozenset(
-        "de het een en van in is dat op te met voor zijn niet aan er ook als bij om door maar we wij ons onze hun "
-        "naar uit dan of wordt werd worden zij die deze dit hebben heeft had waren was kunnen meer nu al".split()
-    ),
-    "en": frozenset(
-        "the a an and of in is that on to with for are not at there also as by from but we our their they was "
-        "were be been this these it its have has had can more now which who into than".split()
-    ),
-    "other": frozenset(
-        "der und ist nicht mit auf das ein eine wir unsere sind haben über ihre jetzt selbst auch werden wird sich "
-        "noch zum zur dem sie le la les et est des une nous pour avec dans sont notre el los las y es por con una "
-        "para del".split()
-    ),
-}
+
+@dataclass(frozen=True)
+class FeatureConfig:
+    """What the features are made of; chosen by grouped cross-validation on the real corpus (docs/classifier.md)."""
+
+    stem: bool = True
+    char_ngrams: tuple[int, int] = (3, 5)
+    concept_weight: float = 0.0
+    cue_weight: float = 0.0  # one count feature per class of the model file's cues (the old pipeline: 1.0)
+    sentence_weight: float = 0.0
+    c: float = 8.0
+    real_weight: float = 1.0  # sample weight of a real case against a written one
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "stem": self.stem,
+            "char_ngrams": list(self.char_ngrams),
+            "concept_weight": self.concept_weight,
+            "cue_weight": self.cue_weight,
+            "sentence_weight": self.sentence_weight,
+            "c": self.c,
+            "real_weight": self.real_weight,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FeatureConfig:
+        return cls(
+            stem=bool(data["stem"]),
+            char_ngrams=(int(data["char_ngrams"][0]), int(data["char_ngrams"][1])),
+            concept_weight=float(data["concept_weight"]),
+            cue_weight=float(data["cue_weight"]),
+            sentence_weight=float(data["sentence_weight"]),
+            c=float(data["c"]),
+            real_weight=float(data["real_weight"]),
+        )
+
+
+SHIPPED_CONFIG = FeatureConfig(stem=False, concept_weight=0.3)
 
 
 class ClassifierError(InputError):
@@ -54,16 +90,32 @@ class ClassifierError(InputError):
 
 def detect_language(text: str) -> str | None:
     """ "nl", "en", or None when the text reads as neither (a warning, not an error)."""
-    words = [w.lower() for w in TOKEN.findall(text)]
+    return _language_of([w.lower() for w in TOKEN.findall(text)])
+
+
+def _language_of(words: list[str]) -> str | None:
     if not words:
         return None
-    counts = {lang: sum(w in stop for w in words) for lang, stop in STOPWORDS.items()}
+    counts = {lang: sum(w in stop for w in words) for lang, stop in LANGUAGE_MARKERS.items()}
     known = counts["nl"] + counts["en"]
     if counts["other"] > known or (len(words) >= 8 and known / len(words) < 0.08):
         return None
     if known == 0:
         return None
     return "nl" if counts["nl"] >= counts["en"] else "en"
+
+
+@dataclass(frozen=True)
+class EvidenceGroup:
+    """The words of a text that point to one level, the model's cues they belong to, and its key question."""
+
+    level: int
+    words: list[str]
+    cues: list[str]
+    key_question: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"level": self.level, "words": self.words, "cues": self.cues, "key_question": self.key_question}
 
 
 @dataclass(frozen=True)
@@ -74,12 +126,16 @@ class Prediction:
     key_question: str | None
     language: str | None
     warnings: list[str] = field(default_factory=list)
+    doubt: tuple[int, int] | None = None  # the two closest classes, lower first, when they are close
+    evidence_groups: list[EvidenceGroup] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "level": self.level,
             "probabilities": {str(k): round(v, 4) for k, v in self.probabilities.items()},
+            "doubt": list(self.doubt) if self.doubt else None,
             "evidence": self.evidence,
+            "evidence_by_level": [g.to_dict() for g in self.evidence_groups],
             "key_question": self.key_question,
             "warnings": self.warnings,
         }
@@ -92,46 +148,45 @@ class Example:
     label: int
     lang: str | None = None
     source: str = ""
+    org: str = ""  # the organisation (real cases); written cases each count as their own
+    corpus: str = "written"  # "written" (made up by us) or "real" (published cases)
+
+    @property
+    def group(self) -> str:
+        """What grouped cross-validation keeps together: the organisation of a real case, else the case itself."""
+        return f"org:{fold(self.org).strip()}" if self.org.strip() else f"id:{self.id}"
 
 
-def model_cues(model: Model) -> dict[int, list[str]]:
-    """Cue phrases per class from the model file: class 0 from `not_social_innovation`, 1.. from the levels."""
+def model_cues(model: Model) -> dict[int, tuple[list[str], list[str]]]:
+    """Cue phrases per class from the model file, Dutch and English side by side: class 0 from
+    `not_social_innovation`, 1.. from the levels."""
     data = model.data
-    cues = {0: data.not_social_innovation.cues.nl + data.not_social_innovation.cues.en}
+    cues = {0: (list(data.not_social_innovation.cues.nl), list(data.not_social_innovation.cues.en))}
     for lv in data.levels:
-        cues[lv.level] = lv.cues.nl + lv.cues.en
-    return {k: sorted({c.lower().strip() for c in v if c.strip()}) for k, v in cues.items()}
+        cues[lv.level] = (list(lv.cues.nl), list(lv.cues.en))
+    return cues
 
 
-def _cue_patterns(cues: dict[int, list[str]]) -> list[tuple[int, re.Pattern[str]]]:
-    out = []
-    for cls, phrases in sorted(cues.items()):
-        if phrases:
-            alternatives = "|".join(re.escape(c) for c in sorted(phrases, key=len, reverse=True))
-            out.append((cls, re.compile(rf"(?<!\w)({alternatives})(?!\w)")))
-    return out
+def text_language(text: str) -> str:
+    """The language to stem a text in: Dutch when it reads as Dutch, else English."""
+    return "nl" if detect_language(text) == "nl" else "en"
 
 
-WORD_NGRAMS = (1, 2)
-CHAR_NGRAMS = (3, 4)
-_WHITE = re.compile(r"\s\s+")
-_WORD = re.compile(WORD_PATTERN)
+def word_terms(text: str, *, use_stems: bool = True, lang: str | None = None) -> list[str]:
+    """Word 1- and 2-grams of ``text``: lower case, numbers left out, stemmed in the text's language."""
+    words = tokens(text)
+    if use_stems:
+        lg = lang or text_language(text)
+        words = [stem(w, lg) for w in words]
+    return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
 
 
-def word_terms(text: str) -> list[str]:
-    """Word 1- and 2-grams of ``text``, as scikit-learn's word analyzer makes them with our settings."""
-    tokens = _WORD.findall(text.lower())
-    terms = list(tokens)
-    terms += [" ".join(tokens[i : i + 2]) for i in range(len(tokens) - 1)]
-    return terms
-
-
-def char_terms(text: str) -> list[str]:
-    """Character 3- to 5-grams within word boundaries, as scikit-learn's "char_wb" analyzer makes them."""
+def char_terms(text: str, ngrams: tuple[int, int] = (3, 5)) -> list[str]:
+    """Character n-grams within word boundaries, as scikit-learn's "char_wb" analyzer makes them."""
     out: list[str] = []
-    for word in _WHITE.sub(" ", text.lower()).split():
+    for word in text.lower().split():
         w = f" {word} "
-        for n in range(CHAR_NGRAMS[0], CHAR_NGRAMS[1] + 1):
+        for n in range(ngrams[0], ngrams[1] + 1):
             if len(w) <= n:  # a short word counts once, whole
                 out.append(w)
                 break
@@ -161,79 +216,154 @@ class TermWeights:
         return idx, values / norm if norm else values
 
 
-def fit_term_weights(texts: Sequence[str], kind: str) -> TermWeights:
-    """Vocabulary and IDF from scikit-learn's TfidfVectorizer (training only)."""
+def fit_term_weights(term_lists: Sequence[list[str]], max_features: int) -> TermWeights:
+    """Vocabulary and IDF from scikit-learn's TfidfVectorizer over ready-made terms (training only)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    if kind == "word":
-        vectorizer = TfidfVectorizer(
-            analyzer="word", ngram_range=WORD_NGRAMS, token_pattern=WORD_PATTERN, min_df=2, max_features=8000,
-            sublinear_tf=True,
-        )  # fmt: skip
-    else:
-        vectorizer = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=CHAR_NGRAMS, min_df=2, max_features=20000, sublinear_tf=True
-        )
-    vectorizer.fit(texts)
+    vectorizer = TfidfVectorizer(analyzer=_identity, min_df=2, max_features=max_features, sublinear_tf=True)
+    vectorizer.fit(term_lists)
     vocabulary = {term: i for i, term in enumerate(_names(vectorizer.vocabulary_))}
     return TermWeights(vocabulary=vocabulary, idf=np.asarray(vectorizer.idf_, dtype=np.float64))
 
 
+def _identity(terms: list[str]) -> list[str]:
+    return terms
+
+
 @dataclass
 class Features:
-    """One text's sparse feature vector, with the cue phrases found in it."""
+    """One text's sparse feature vector, with what is needed to explain it."""
 
     indices: npt.NDArray[np.intp]
     values: npt.NDArray[np.float64]
-    cues: dict[int, list[str]]
+    words: list[str]  # the text's tokens as written (digits left out)
+    terms: list[str]  # their word terms (stems, or the lower-case words), in the same order
+    stems: list[str]  # their stems (unstemmed words use stems only for words a concept phrase may start with)
+    concepts: dict[int, list[int]]  # concept index -> positions of the matching tokens (when features use them)
+    language: str | None  # "nl", "en" or None (see `detect_language`)
 
 
 @dataclass
 class FeatureSpace:
     word: TermWeights
     char: TermWeights
-    cues: dict[int, list[str]]
+    concepts: list[Concept]
+    config: FeatureConfig
 
     def __post_init__(self) -> None:
-        self._patterns = _cue_patterns(self.cues)
-        self._cue_classes = sorted(self.cues)
         self.word_names = _names(self.word.vocabulary)
         self.char_names = _names(self.char.vocabulary)
-        self._word_cache: dict[str, list[int]] = {}
+        self._char_cache: dict[str, list[int]] = {}
+        # Concept phrases as stems, by their first stem; and the first letters a word needs to be worth stemming.
+        phrases: dict[tuple[str, ...], list[int]] = {}
+        for k, concept in enumerate(self.concepts):
+            for phrase in (*concept.nl, *concept.en):
+                for lang in ("nl", "en"):
+                    s = stems_of(phrase, lang)
+                    if s and k not in phrases.setdefault(s, []):
+                        phrases[s].append(k)
+        self._by_first: dict[str, list[tuple[tuple[str, ...], list[int]]]] = {}
+        for s, ks in sorted(phrases.items()):
+            self._by_first.setdefault(s[0], []).append((s, ks))
+        # A stem is nearly always the start of its word ("beslis" of "beslist", "decid" of "decided"); a final
+        # "i" may stand for a "y" ("communiti") and Dutch drops a leading "ge" ("gemeente" -> "meen").
+        stems = {fold(w) for s in phrases for w in s}
+        self._stem_starts = stems | {w[:-1] for w in stems if w.endswith("i") and len(w) > 3}
+        self._stem_cache: dict[tuple[str, str], str] = {}
+        self.offsets = {
+            "word": 0,
+            "char": len(self.word_names),
+            "concept": len(self.word_names) + len(self.char_names),
+            "cue": len(self.word_names) + len(self.char_names) + len(self.concepts),
+        }
+        self.offsets["sentence"] = self.offsets["cue"] + len(CLASSES)
 
     @property
     def n_features(self) -> int:
-        return len(self.word_names) + len(self.char_names) + len(self._cue_classes)
-
-    def cue_matches(self, text: str) -> dict[int, list[str]]:
-        lowered = text.lower()
-        return {cls: sorted(set(pattern.findall(lowered))) for cls, pattern in self._patterns}
+        return self.offsets["sentence"] + len(SENTENCE_CUES)
 
     def _char_indices(self, word: str) -> list[int]:
         """Vocabulary indices of one word's character n-grams; words recur, so this is remembered."""
-        found = self._word_cache.get(word)
+        found = self._char_cache.get(word)
         if found is None:
             vocabulary = self.char.vocabulary
-            found = [j for g in char_terms(word) if (j := vocabulary.get(g)) is not None]
-            if len(self._word_cache) < 200_000:
-                self._word_cache[word] = found
+            found = [j for g in char_terms(word, self.config.char_ngrams) if (j := vocabulary.get(g)) is not None]
+            if len(self._char_cache) < 200_000:
+                self._char_cache[word] = found
+        return found
+
+    def concept_matches(self, stems: list[str]) -> dict[int, list[int]]:
+        """Concept index -> the token positions where one of its phrases occurs (stems in sequence)."""
+        found: dict[int, list[int]] = {}
+        for i, first in enumerate(stems):
+            for phrase, ks in self._by_first.get(first, ()):
+                n = len(phrase)
+                if tuple(stems[i : i + n]) == phrase:
+                    for k in ks:
+                        found.setdefault(k, []).extend(range(i, i + n))
+        return found
+
+    def concept_stem(self, word: str, lang: str) -> str:
+        """The stem of a lower-case word when it may be one of a concept phrase's stems (it starts with one), else
+        the word itself: stemming is the slow part, and most words are in no phrase. Remembered per word."""
+        key = (word, lang)
+        found = self._stem_cache.get(key)
+        if found is None:
+            folded = fold(word)
+            starts = self._stem_starts
+            bare = folded[2:] if folded.startswith("ge") else ""
+            # The stem a word starts with has four letters or more, or is the whole word ("app").
+            if any(folded[:n] in starts for n in range(min(4, len(folded)), len(folded) + 1)) or any(
+                bare[:n] in starts for n in range(min(4, len(bare)), len(bare) + 1) if bare
+            ):
+                found = stem(word, lang)
+            else:
+                found = word
+            if len(self._stem_cache) < 200_000:
+                self._stem_cache[key] = found
         return found
 
     def features(self, text: str) -> Features:
-        w_idx, w_val = self.word.row(word_terms(text))
+        cfg = self.config
+        every = TOKEN.findall(text)
+        every_lower = [w.lower() for w in every]
+        language = _language_of(every_lower)
+        lang = "nl" if language == "nl" else "en"
+        keep = [i for i, w in enumerate(every) if not _HAS_DIGIT.search(w)]
+        words = [every[i] for i in keep]
+        lowered = [every_lower[i] for i in keep]
+        stems = [stem(w, lang) if cfg.stem else self.concept_stem(w, lang) for w in lowered]
+        unigrams = stems if cfg.stem else lowered
+        terms = unigrams + [f"{a} {b}" for a, b in itertools.pairwise(unigrams)]
+        w_idx, w_val = self.word.row(terms)
         # char_wb n-grams never cross a space, so a text's n-grams are the sum of its words'.
-        counts: Counter[int] = Counter()
-        for word in text.lower().split():
-            counts.update(self._char_indices(word))
+        counts = Counter(itertools.chain.from_iterable(self._char_indices(w) for w in lowered))
         c_idx, c_val = self.char.weigh(dict(counts))
-        matches = self.cue_matches(text)
-        cue_values = np.array([CUE_WEIGHT * math.log1p(len(matches.get(c, []))) for c in self._cue_classes])
-        cue_idx = np.arange(len(self._cue_classes), dtype=np.intp) + len(self.word_names) + len(self.char_names)
-        keep = cue_values > 0
+        parts_idx = [w_idx, c_idx + self.offsets["char"]]
+        parts_val = [w_val, c_val]
+        matches = self.concept_matches(stems) if cfg.concept_weight or cfg.cue_weight else {}
+        if cfg.concept_weight and matches:
+            idx = np.array(sorted(matches), dtype=np.intp)
+            parts_idx.append(idx + self.offsets["concept"])
+            parts_val.append(np.full(len(idx), cfg.concept_weight / math.sqrt(len(idx))))
+        if cfg.cue_weight and matches:
+            per_class = Counter(self.concepts[k].level for k in matches)
+            idx = np.array(sorted(per_class), dtype=np.intp)
+            parts_idx.append(idx + self.offsets["cue"])
+            parts_val.append(np.array([cfg.cue_weight * math.log1p(per_class[c]) for c in sorted(per_class)]))
+        if cfg.sentence_weight:
+            found = sentence_cues(text, lang)
+            idx = np.array([i for i, name in enumerate(SENTENCE_CUES) if found[name]], dtype=np.intp)
+            parts_idx.append(idx + self.offsets["sentence"])
+            parts_val.append(np.array([cfg.sentence_weight * math.log1p(found[SENTENCE_CUES[i]]) for i in idx]))
         return Features(
-            indices=np.concatenate([w_idx, c_idx + len(self.word_names), cue_idx[keep]]),
-            values=np.concatenate([w_val, c_val, cue_values[keep]]),
-            cues=matches,
+            indices=np.concatenate(parts_idx),
+            values=np.concatenate(parts_val),
+            words=words,
+            terms=unigrams,
+            stems=stems,
+            concepts=matches,
+            language=language,
         )
 
     def matrix(self, texts: Sequence[str]) -> Any:
@@ -261,6 +391,12 @@ def _softmax(logits: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     return out
 
 
+def doubt_between(probabilities: dict[int, float], margin: float = DOUBT_MARGIN) -> tuple[int, int] | None:
+    """The two most likely classes (lower first) when their probabilities are less than ``margin`` apart."""
+    (a, pa), (b, pb) = sorted(probabilities.items(), key=lambda kv: (-kv[1], kv[0]))[:2]
+    return (min(a, b), max(a, b)) if pa - pb < margin else None
+
+
 @dataclass
 class TrainedClassifier:
     space: FeatureSpace
@@ -272,6 +408,11 @@ class TrainedClassifier:
     def classes(self) -> tuple[int, ...]:
         return tuple(int(c) for c in self.meta["classes"])
 
+    def logits(self, texts: Sequence[str]) -> tuple[npt.NDArray[np.float64], list[Features]]:
+        rows = [self.space.features(t) for t in texts]
+        logits = np.array([self.coef[:, r.indices] @ r.values for r in rows]).reshape(len(rows), -1) + self.intercept
+        return logits, rows
+
     def predict(self, texts: Sequence[str], *, model: Model | None = None, lang: Lang = "nl") -> list[Prediction]:
         """Classify ``texts``; with a model of fewer levels (mkb-2011) only its levels (and 0) can come out."""
         for i, text in enumerate(texts):
@@ -281,78 +422,110 @@ class TrainedClassifier:
                 raise ClassifierError(f"text {i + 1}: is empty")
         model = model or load_model(self.meta["model"])
         allowed = [c for c in self.classes if c == 0 or c <= len(model.levels)]
-        rows = [self.space.features(t) for t in texts]
-        logits = np.array([self.coef[:, r.indices] @ r.values for r in rows]).reshape(len(rows), -1) + self.intercept
+        logits, rows = self.logits(texts)
         mask = np.array([c in allowed for c in self.classes])
         logits[:, ~mask] = -np.inf
         probs = _softmax(logits)
         out = []
-        for row, text in enumerate(texts):
+        for row in range(len(texts)):
             p = probs[row]
             best = int(np.argmax(p))
             level = self.classes[best]
-            language = detect_language(text)
+            probabilities = {c: float(p[i]) for i, c in enumerate(self.classes) if c in allowed}
+            doubt = doubt_between(probabilities)
+            language = rows[row].language
             warnings = []
             if language is None:
                 warnings.append("only Dutch and English are supported; this text reads as neither")
+            # In doubt, each of the two levels gets the words that speak for it rather than for the other.
+            if doubt:
+                other = doubt[0] if doubt[1] == level else doubt[1]
+                pairs = [(level, [other]), (other, [level])]
+            else:
+                pairs = [(level, [c for c in allowed if c != level])]
+            groups: list[EvidenceGroup] = []
+            for c, against in pairs:
+                taken = {w.lower() for g in groups for w in g.words}
+                index = self.classes.index(c)
+                groups.append(
+                    self._evidence(rows[row], index, [self.classes.index(o) for o in against], model, lang, taken)
+                )
             out.append(
                 Prediction(
                     level=level,
-                    probabilities={c: float(p[i]) for i, c in enumerate(self.classes) if c in allowed},
-                    evidence=self._evidence(rows[row], best, text),
-                    key_question=model.level(level).key_question.get(lang) if level > 0 else None,
+                    probabilities=probabilities,
+                    evidence=groups[0].words,
+                    key_question=_key_question(model, level, lang),
                     language=language,
                     warnings=warnings,
+                    doubt=doubt,
+                    evidence_groups=groups,
                 )
             )
         return out
 
-    def _evidence(self, row: Features, best: int, text: str) -> list[str]:
-        """The text's words and phrases whose features pushed most towards ``best`` against the other classes."""
-        others = [i for i in range(len(self.classes)) if i != best]
-        direction = self.coef[best, row.indices] - self.coef[np.ix_(np.array(others), row.indices)].mean(axis=0)
+    def _evidence(
+        self, row: Features, target: int, others: list[int], model: Model, lang: Lang, taken: set[str]
+    ) -> EvidenceGroup:
+        """The text's content words and phrases whose features pushed most towards class ``target`` against the
+        ``others`` (never function words, numbers or currency, nor a word already ``taken`` by another level's
+        group), with the model cues they belong to."""
+        direction = self.coef[target, row.indices] - self.coef[np.ix_(np.array(others), row.indices)].mean(axis=0)
         contributions = row.values * direction
-        # Only the strongest features can make the list; looking at them alone keeps this cheap.
         top = np.argsort(-contributions)[:EVIDENCE_FEATURES]
-        n_word, n_char = len(self.space.word_names), len(self.space.char_names)
-        tokens = TOKEN.findall(text)
-        surfaces: dict[str, str] = {}  # lower-case word or word pair -> as first written in the text
-        for i, token in enumerate(tokens):
-            surfaces.setdefault(token.lower(), token)
-            if i + 1 < len(tokens):
-                surfaces.setdefault(f"{token.lower()} {tokens[i + 1].lower()}", f"{token} {tokens[i + 1]}")
-        padded = {f" {t.lower()} ": t for t in tokens}
+        off = self.space.offsets
+        # Word terms -> the words as written: "zelfstur team" -> "zelfsturende teams".
+        surfaces: dict[str, str] = {}
+        for i, term in enumerate(row.terms):
+            surfaces.setdefault(term, row.words[i])
+            if i + 1 < len(row.terms):
+                surfaces.setdefault(f"{term} {row.terms[i + 1]}", f"{row.words[i]} {row.words[i + 1]}")
+        padded = {f" {w.lower()} ": w for w in row.words}
         scores: dict[str, float] = {}
         for k in top:
             contribution = float(contributions[k])
             if contribution <= 0:
                 break
             j = int(row.indices[k])
-            if j < n_word:
-                phrase = self.space.word_names[j]
-                surface = surfaces.get(phrase, phrase)
+            if j < off["char"]:
+                term = self.space.word_names[j]
+                surface = surfaces.get(term, term)
                 scores[surface] = scores.get(surface, 0.0) + contribution
-            elif j < n_word + n_char:
-                gram = self.space.char_names[j - n_word]
-                holders = [t for low, t in padded.items() if gram in low]
+            elif j < off["concept"]:
+                gram = self.space.char_names[j - off["char"]]
+                holders = [w for low, w in padded.items() if gram in low]
                 for word in holders:
                     scores[word] = scores.get(word, 0.0) + contribution / len(holders)
-            else:
-                cls = sorted(self.space.cues)[j - n_word - n_char]
-                for cue in row.cues.get(cls, []):
-                    scores[cue] = scores.get(cue, 0.0) + contribution
+            elif j < off["cue"]:
+                runs: list[list[int]] = []  # each occurrence of the concept: a run of adjacent tokens
+                for p in sorted(set(row.concepts.get(j - off["concept"], []))):
+                    if runs and p == runs[-1][-1] + 1:
+                        runs[-1].append(p)
+                    else:
+                        runs.append([p])
+                for run in runs:
+                    phrase = " ".join(row.words[p] for p in run)
+                    scores[phrase] = scores.get(phrase, 0.0) + contribution / len(runs)
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-        out: list[str] = []
+        words: list[str] = []
         for phrase, _ in ranked:
             low = phrase.lower()
-            if any(low in chosen.lower() or chosen.lower() in low for chosen in out):
+            if low in taken or is_filler(phrase) or any(low in c.lower() or c.lower() in low for c in words):
                 continue  # "thuiswerken" and "thuiswerken en" say the same
-            if len(low) < 3:
-                continue
-            out.append(phrase)
-            if len(out) == EVIDENCE_SIZE:
+            words.append(phrase)
+            if len(words) == EVIDENCE_SIZE:
                 break
-        return out
+        level = self.classes[target]
+        chosen = {w.lower() for phrase in words for w in phrase.split()}
+        matches = row.concepts or self.space.concept_matches(row.stems)
+        cues = sorted(
+            {
+                self.space.concepts[k].name
+                for k, positions in matches.items()
+                if self.space.concepts[k].level == level and any(row.words[p].lower() in chosen for p in positions)
+            }
+        )
+        return EvidenceGroup(level=level, words=words, cues=cues, key_question=_key_question(model, level, lang))
 
     # --- the artefact: JSON (vocabularies, metadata) and an npz of arrays, both byte-for-byte deterministic ---
 
@@ -360,9 +533,10 @@ class TrainedClassifier:
         directory.mkdir(parents=True, exist_ok=True)
         meta = {
             **self.meta,
+            "features": self.space.config.to_dict(),
             "word_vocabulary": self.space.word_names,
             "char_vocabulary": self.space.char_names,
-            "cues": {str(k): v for k, v in sorted(self.space.cues.items())},
+            "concepts": [[c.name, c.level, list(c.nl), list(c.en)] for c in self.space.concepts],
         }
         (directory / "classifier.json").write_text(
             json.dumps(meta, ensure_ascii=False, sort_keys=True, indent=0) + "\n", encoding="utf-8"
@@ -390,16 +564,21 @@ class TrainedClassifier:
             arrays = np.load(io.BytesIO(fh.read()), allow_pickle=False)
             word = TermWeights({t: i for i, t in enumerate(meta.pop("word_vocabulary"))}, arrays["word_idf"])
             char = TermWeights({t: i for i, t in enumerate(meta.pop("char_vocabulary"))}, arrays["char_idf"])
-            cues = {int(k): v for k, v in meta.pop("cues").items()}
+            concepts = [Concept(n, int(lv), tuple(nl), tuple(en)) for n, lv, nl, en in meta.pop("concepts")]
+            config = FeatureConfig.from_dict(meta.pop("features"))
             return cls(
-                space=FeatureSpace(word=word, char=char, cues=cues),
+                space=FeatureSpace(word=word, char=char, concepts=concepts, config=config),
                 coef=arrays["coef"],
                 intercept=arrays["intercept"],
                 meta=meta,
             )
 
 
-# --- corpus, training, evaluation -----------------------------------------------------------------------------
+def _key_question(model: Model, level: int, lang: Lang) -> str | None:
+    return model.level(level).key_question.get(lang) if level > 0 else None
+
+
+# --- corpus, training ------------------------------------------------------------------------------------------
 
 
 def corpus_dir() -> Any:
@@ -410,8 +589,9 @@ def artefact_dir() -> Any:
     return resources.files("groeimodel.classify") / "artefact"
 
 
-def read_jsonl(path: Path | Any, *, labelled: bool) -> list[Example]:
-    """Examples from a JSON Lines file: {"id", "text"} and, when ``labelled``, "label" (0-4)."""
+def read_jsonl(path: Path | Any, *, labelled: bool, corpus: str = "written") -> list[Example]:
+    """Examples from a JSON Lines file: {"id", "text"} and, when ``labelled``, "label" (0-4); "org" and "lang"
+    when given."""
     name = str(path)
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -436,24 +616,32 @@ def read_jsonl(path: Path | Any, *, labelled: bool) -> list[Example]:
         label = raw.get("label")
         if labelled and (not isinstance(label, int) or isinstance(label, bool) or label not in CLASSES):
             raise ClassifierError(f"{where}: label: must be one of 0-4, got {label!r}")
+        sources = raw.get("sources")
         out.append(
             Example(
                 id=str(raw.get("id", f"{Path(name).stem}-{number}")),
                 text=text,
                 label=int(label) if labelled and isinstance(label, int) else -1,
                 lang=raw.get("lang"),
-                source=str(raw.get("source", "")),
+                source=" ".join(sources) if isinstance(sources, list) else str(raw.get("source", "")),
+                org=str(raw.get("org", "") or ""),
+                corpus=corpus,
             )
         )
     return out
 
 
 def read_corpus(directory: Path | Any | None = None) -> list[Example]:
+    """The written corpus (the folder's .jsonl files) and the real one (its `real/` folder, when present)."""
     directory = directory or corpus_dir()
     files = sorted((p for p in directory.iterdir() if p.name.endswith(".jsonl")), key=lambda p: p.name)
     if not files:
         raise ClassifierError(f"{directory}: no .jsonl files")
     examples = [e for f in files for e in read_jsonl(f, labelled=True)]
+    real = directory / "real"
+    if real.is_dir():
+        real_files = sorted((p for p in real.iterdir() if p.name.endswith(".jsonl")), key=lambda p: p.name)
+        examples += [e for f in real_files for e in read_jsonl(f, labelled=True, corpus="real")]
     seen: set[str] = set()
     for e in examples:
         if e.id in seen:
@@ -469,53 +657,40 @@ def corpus_hash(examples: Iterable[Example]) -> str:
     return digest.hexdigest()
 
 
-def _fit_logits(
-    x: Any, labels: npt.NDArray[np.int_], c: float
+def build_space(examples: Sequence[Example], model: Model, config: FeatureConfig) -> FeatureSpace:
+    """The vocabularies and IDF weights from ``examples``, and the concepts from the model's cues."""
+    concepts = concepts_from_cues(model_cues(model))
+    word_lists = [word_terms(e.text, use_stems=config.stem) for e in examples]
+    char_lists = [char_terms(" ".join(tokens(e.text)), config.char_ngrams) for e in examples]
+    return FeatureSpace(
+        word=fit_term_weights(word_lists, 10000),
+        char=fit_term_weights(char_lists, 30000),
+        concepts=concepts,
+        config=config,
+    )
+
+
+def fit_logits(
+    x: Any, labels: npt.NDArray[np.int_], c: float, weights: npt.NDArray[np.float64] | None = None
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     from sklearn.linear_model import LogisticRegression
 
     lr = LogisticRegression(C=c, max_iter=5000, tol=1e-6)
-    lr.fit(x, labels)
+    lr.fit(x, labels, sample_weight=weights)
     return lr.coef_.astype(np.float64), lr.intercept_.astype(np.float64)
 
 
-def fit_temperature(x: Any, labels: npt.NDArray[np.int_], c: float, folds: int = 5) -> float:
-    """Temperature scaling: the divisor of the logits that makes out-of-fold probabilities honest (least log-loss).
-
-    A linear model on thousands of n-gram features is over-confident; dividing its logits by one number fitted on
-    held-out folds calibrates the probabilities without changing which class wins.
-    """
-    from sklearn.model_selection import StratifiedKFold
-
-    logits = np.zeros((len(labels), len(CLASSES)))
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=2026)
-    for train_idx, test_idx in splitter.split(np.zeros(len(labels)), labels):
-        coef, intercept = _fit_logits(x[train_idx], labels[train_idx], c)
-        logits[test_idx] = np.asarray(x[test_idx] @ coef.T) + intercept
-    best_t, best_loss = 1.0, math.inf
-    for t in np.geomspace(0.25, 20, 80):
-        probs = _softmax(logits / t)
-        loss = float(-np.mean(np.log(probs[np.arange(len(labels)), labels] + 1e-12)))
-        if loss < best_loss:
-            best_t, best_loss = float(t), loss
-    return round(best_t, 4)
-
-
-def train(
-    examples: Sequence[Example], *, model: Model | None = None, c: float = 8.0, calibrate: bool = True
+def fit_unscaled(
+    examples: Sequence[Example], *, model: Model | None = None, config: FeatureConfig = SHIPPED_CONFIG
 ) -> TrainedClassifier:
-    """Fit the classifier; deterministic for the same examples (the solver and the folds have fixed seeds)."""
-
+    """Fit features and weights on ``examples`` without calibration (temperature 1)."""
     model = model or load_model("groeimodel")
     ordered = sorted(examples, key=lambda e: e.id)
-    texts = [e.text for e in ordered]
     labels = np.array([e.label for e in ordered])
-    space = FeatureSpace(
-        word=fit_term_weights(texts, "word"), char=fit_term_weights(texts, "char"), cues=model_cues(model)
-    )
-    x = space.matrix(texts)
-    coef, intercept = _fit_logits(x, labels, c)
-    temperature = fit_temperature(x, labels, c) if calibrate else 1.0
+    space = build_space(ordered, model, config)
+    x = space.matrix([e.text for e in ordered])
+    weights = np.array([config.real_weight if e.corpus == "real" else 1.0 for e in ordered])
+    coef, intercept = fit_logits(x, labels, config.c, weights)
     import sklearn
 
     meta = {
@@ -524,65 +699,42 @@ def train(
         "model": model.id,
         "model_version": model.version,
         "classes": list(CLASSES),
-        "temperature": temperature,
+        "temperature": 1.0,
         "corpus_hash": corpus_hash(ordered),
         "corpus_size": len(ordered),
         "corpus_per_class": {str(k): int((labels == k).sum()) for k in CLASSES},
-        "c": c,
+        "corpus_real": sum(e.corpus == "real" for e in ordered),
         "trained_with": f"scikit-learn {sklearn.__version__}",
     }
-    # The temperature is folded into the weights: predicting stays one product and a softmax.
-    return TrainedClassifier(space=space, coef=coef / temperature, intercept=intercept / temperature, meta=meta)
+    return TrainedClassifier(space=space, coef=coef, intercept=intercept, meta=meta)
 
 
-@dataclass(frozen=True)
-class Evaluation:
-    n: int
-    accuracy: float
-    macro_f1: float
-    labels: list[int]
-    confusion: list[list[int]]  # rows: true label, columns: predicted
-    per_class_f1: dict[int, float]
+def train(
+    examples: Sequence[Example],
+    *,
+    model: Model | None = None,
+    config: FeatureConfig = SHIPPED_CONFIG,
+    calibrate: bool = True,
+    folds: int = 5,
+) -> TrainedClassifier:
+    """Fit the classifier; deterministic for the same examples (the solver and the folds have fixed seeds).
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "n": self.n,
-            "accuracy": round(self.accuracy, 4),
-            "macro_f1": round(self.macro_f1, 4),
-            "labels": self.labels,
-            "confusion": self.confusion,
-            "per_class_f1": {str(k): round(v, 4) for k, v in self.per_class_f1.items()},
-        }
+    With ``calibrate``, the logits are divided by the temperature that makes the out-of-fold probabilities of the
+    real cases honest (grouped cross-validation by organisation; the written cases when there are no real ones).
+    """
+    from groeimodel.classify.evaluation import fit_temperature, out_of_fold
 
-
-def evaluate(truth: Sequence[int], predicted: Sequence[int], labels: Sequence[int] = CLASSES) -> Evaluation:
-    from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
-
-    present = [k for k in labels if k in set(truth) | set(predicted)]
-    f1 = f1_score(truth, predicted, labels=present, average=None, zero_division=0)
-    return Evaluation(
-        n=len(truth),
-        accuracy=float(accuracy_score(truth, predicted)),
-        macro_f1=float(np.mean(f1)),
-        labels=list(labels),
-        confusion=confusion_matrix(truth, predicted, labels=list(labels)).tolist(),
-        per_class_f1={k: float(v) for k, v in zip(present, f1, strict=True)},
-    )
-
-
-def cross_validate(examples: Sequence[Example], *, folds: int = 5) -> Evaluation:
-    """Stratified k-fold cross-validation on ``examples`` (deterministic split)."""
-    from sklearn.model_selection import StratifiedKFold
-
-    ordered = sorted(examples, key=lambda e: e.id)
-    labels = np.array([e.label for e in ordered])
-    predicted = np.zeros_like(labels)
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=2026)
-    for train_idx, test_idx in splitter.split(np.zeros(len(labels)), labels):
-        clf = train([ordered[i] for i in train_idx], calibrate=False)  # the temperature never changes the winner
-        preds = clf.predict([ordered[i].text for i in test_idx])
-        predicted[test_idx] = [p.level for p in preds]
-    return evaluate(labels.tolist(), predicted.tolist())
+    clf = fit_unscaled(examples, model=model, config=config)
+    if calibrate:
+        target = "real" if any(e.corpus == "real" for e in examples) else "written"
+        oof = out_of_fold(examples, corpus=target, folds=folds, model=model, config=config)
+        temperature = fit_temperature(oof.logits, np.array(oof.labels))
+        # The temperature is folded into the weights: predicting stays one product and a softmax.
+        clf.coef = clf.coef / temperature
+        clf.intercept = clf.intercept / temperature
+        clf.meta["temperature"] = temperature
+        clf.meta["calibrated_on"] = target
+    return clf
 
 
 _shipped: TrainedClassifier | None = None
