@@ -279,3 +279,19 @@ def test_nan_and_a_key_given_twice_are_refused(tmp_path):
     twice = tmp_path / "twice.yaml"
     twice.write_text("answers:\n  l1.processen.1: 2\n  l1.processen.1: 5\n")
     fails_with(run("score", str(twice)), f"{twice}:3:", "appears twice")
+
+
+def test_a_wave_csv_made_as_the_readme_says_scores(tmp_path):
+    """README: a wave CSV has an `id` column, then one column per item id (the `id` column of questionnaire csv)."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    assert "A wave CSV has one scan per row: an `id` column, then one column per item id" in readme
+    ids = [row["id"] for row in csv.DictReader(run("questionnaire", "--format", "csv").stdout.splitlines())]
+    wave = tmp_path / "wave.csv"
+    with wave.open("w", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["id", *ids])
+        writer.writerow(["bakkerij-de-vries", *(["4"] * len(ids))])
+        writer.writerow(["garage-jansen", *(["weet niet"] + ["3"] * (len(ids) - 1))])
+    result = run("score", str(wave), "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["bakkerij-de-vries", "garage-jansen"]
