@@ -9,6 +9,8 @@ GROEIMODEL_SECURE_PROXY   "true" when behind a TLS-terminating proxy that sets X
 GROEIMODEL_LOCAL          "true" (what `make run` sets): production behaviour on this machine over plain HTTP.
 GROEIMODEL_EMPLOYEES_MIN  employees' scores are shown only from this many answers on (default 5).
 GROEIMODEL_GAP_POINTS     owner/employee gap in points above which a block is marked (default 20).
+GROEIMODEL_BENCHMARK_MIN  a peer group needs this many other firms to compare a firm with (default 5).
+GROEIMODEL_MONITOR_MIN    a monitor cell describing fewer firms than this is not shown (default 5).
 """
 
 from __future__ import annotations
@@ -210,6 +212,8 @@ USE_TZ = True
 # The anonymity rule and the gap marking of the employees' view (DESIGN §5).
 EMPLOYEES_MIN = envint("GROEIMODEL_EMPLOYEES_MIN", 5, minimum=2)
 GAP_POINTS = envint("GROEIMODEL_GAP_POINTS", 20, minimum=1)
+BENCHMARK_MIN = envint("GROEIMODEL_BENCHMARK_MIN", 5, minimum=2)
+MONITOR_MIN = envint("GROEIMODEL_MONITOR_MIN", 5, minimum=2)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
