@@ -32,6 +32,7 @@ NOT_PAGES = {
     "initiative-suggest": "HTMX fragment (the classifier's suggestion), checked inside the initiative form",
     "home": "redirects to the company list or the overview (or shows no_membership, walked as such)",
     "user-send-reset": "POST target, sends the reset mail and redirects to the user list",
+    "overview-export": "CSV download of a monitor table (tests/web/test_monitor_page.py)",
 }
 
 
@@ -191,6 +192,7 @@ def test_every_page_passes_axe_in_both_languages_and_at_both_widths(
             ("user-list", "/users/"),
             ("user-edit", f"/users/{owner.pk}/edit/"),
             ("overview", "/overview/"),
+            ("overview", "/overview/?by=year&model=mkb-2011"),
             ("company-archive", f"/companies/{company.pk}/archive/"),
             ("company-archived-list", "/companies/archived/"),
             ("company-restore", f"/companies/{archived.pk}/restore/"),

@@ -8,6 +8,7 @@ from groeimodel.web.accounts import manage as manage_users
 from groeimodel.web.accounts import views as accounts
 from groeimodel.web.companies import views as companies
 from groeimodel.web.initiatives import views as initiatives
+from groeimodel.web.monitor import views as monitor
 from groeimodel.web.scans import views as scans
 from groeimodel.web.scans import waves
 
@@ -20,7 +21,8 @@ urlpatterns = [
     path("users/<int:pk>/toggle-active/", accounts.user_toggle_active, name="user-toggle-active"),
     path("users/<int:pk>/edit/", manage_users.user_edit, name="user-edit"),
     path("users/<int:pk>/send-reset/", manage_users.user_send_reset, name="user-send-reset"),
-    path("overview/", accounts.overview, name="overview"),
+    path("overview/", monitor.monitor, name="overview"),
+    path("overview/<str:table>.csv", monitor.monitor_export, name="overview-export"),
     path("companies/", companies.company_list, name="company-list"),
     path("companies/new/", companies.company_create, name="company-create"),
     path("companies/<int:pk>/", companies.company_detail, name="company-detail"),
