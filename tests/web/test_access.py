@@ -152,7 +152,7 @@ def test_a_deactivated_user_is_logged_out_and_sees_nothing(world):
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page(client, world):
-    for url in ("/companies/", f"/companies/{world.bakery.pk}/", "/users/", "/overview/"):
+    for url in ("/companies/", f"/companies/{world.bakery.pk}/", "/users/", "/overview/", "/overview/means.csv"):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/accounts/login/"), url
 

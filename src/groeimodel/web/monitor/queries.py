@@ -53,10 +53,10 @@ def counted_scans(companies: QuerySet[Company], model_id: str, dimension: Dimens
     submitted = Response.objects.filter(
         respondent=Respondent.MANAGEMENT, status=Response.Status.SUBMITTED, model_id=model_id
     ).annotate(year=ExtractYear("wave__date"))
-    latest = submitted.filter(wave__company=OuterRef("wave__company"))
+    same = submitted.filter(wave__company=OuterRef("wave__company"))
     if dimension == "year":
-        latest = latest.filter(year=OuterRef("year"))
-    latest = latest.order_by("-wave__number", "-submitted_at", "-pk").values("pk")[:1]
+        same = same.filter(year=OuterRef("year"))
+    latest = same.order_by("-wave__number", "-submitted_at", "-pk").values("pk")[:1]
     return submitted.filter(wave__company__in=companies, pk=Subquery(latest))
 
 
@@ -92,10 +92,11 @@ def monitor_tables(companies: QuerySet[Company], model_id: str, dimension: Dimen
     levels = tuple(measure_key((lv, "")) for lv in range(1, n_levels + 1))
     firms = np.zeros((len(rows), n_levels), dtype=np.int64)
     sums = np.zeros((len(rows), n_levels), dtype=np.float64)
-    for r in summed:
-        if r["key"] in row_of and 1 <= r["level"] <= n_levels:
-            firms[row_of[r["key"]], r["level"] - 1] += r["firms"]
-            sums[row_of[r["key"]], r["level"] - 1] += r["total"] or 0.0
+    for s in summed:
+        level = int(s["level"])
+        if s["key"] in row_of and 1 <= level <= n_levels:
+            firms[row_of[s["key"]], level - 1] += s["firms"]
+            sums[row_of[s["key"]], level - 1] += s["total"] or 0.0
     means = protect_means(
         dimension,
         rows,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -45,7 +45,8 @@ def _choose(request: HttpRequest) -> tuple[Any, list[str], str, Dimension]:
     by = request.GET.get("by", "sbi_section")
     if by not in MONITOR_DIMENSIONS:
         raise Http404
-    return companies, models, model_id, cast(Dimension, by)
+    dimension: Dimension = by  # type: ignore[assignment]  # checked above
+    return companies, models, model_id, dimension
 
 
 def _cell(value: float | None, digits: int = 0) -> str:
@@ -78,7 +79,7 @@ def monitor(request: HttpRequest) -> HttpResponse:
         "dimensions": list(_dimension_names().items()),
         "by": by,
         "dimension_name": dimension_name,
-        "position_names": [level_label(model_id, p, lang) for p in positions.columns],
+        "position_names": [level_label(model_id, p, lang) for p in range(tables.n_levels + 1)],
         "position_rows": position_rows,
         "position_totals": [_cell(v) for v in positions.column_totals],
         "grand_total": _cell(positions.total),
