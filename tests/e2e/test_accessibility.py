@@ -278,6 +278,21 @@ def test_chart_text_is_at_least_12_px_and_4_5_to_1_at_every_width(
     assert not measured, "\n".join(f"{k}: {p}" for k, v in measured.items() for p in v)
 
 
+def test_the_monitor_bar_chart_text_is_at_least_12_px_and_4_5_to_1_at_every_width(
+    page: Page, site: str, demo_logins: list[Any]
+) -> None:
+    log_in(page, site, demo_login(demo_logins, "beheerder", "noorderlicht"))
+    measured: dict[str, list[str]] = {}
+    for width, size in CHART_WIDTHS.items():
+        page.set_viewport_size(size)
+        page.goto(f"{site}/overview/?by=size_class")
+        texts = chart_texts(page, "svg.bars")
+        assert len(texts) >= 8, f"bars at {width}: only {len(texts)} texts visible"
+        if problems := chart_text_problems(page, "svg.bars"):
+            measured[f"bars at {width}"] = problems
+    assert not measured, "\n".join(f"{k}: {p}" for k, v in measured.items() for p in v)
+
+
 def test_the_radar_points_to_the_scores_table_and_its_footnote_link_has_a_name(
     page: Page, site: str, fixtures_for_walk: dict[str, Any]
 ) -> None:

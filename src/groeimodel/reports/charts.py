@@ -379,7 +379,7 @@ def bars_svg(
     maximum: float | None = None,
     digits: int = 0,
     id_prefix: str = "bars",
-    width: int = 420,
+    width: int = 460,
 ) -> str:
     """Horizontal bars, one per label, with the value written beside each bar; ``None`` draws no bar and the
     ``missing`` text, exactly as for an empty group (a hidden figure must look like an empty one).
@@ -389,7 +389,7 @@ def bars_svg(
     """
     if len(labels) != len(values):
         raise ValueError("one value per label")
-    label_w, value_w, row_h, top = 170, 56, 22, 6
+    label_w, value_w, row_h, top = 200, 56, 22, 6
     plot_w = width - label_w - value_w
     height = top * 2 + row_h * max(len(labels), 1)
     top_value = maximum if maximum is not None else max([v for v in values if v is not None] or [1.0])
