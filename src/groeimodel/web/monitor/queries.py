@@ -37,17 +37,6 @@ class MonitorTables:
     means: MeanTable
 
 
-def models_in_use(companies: QuerySet[Company]) -> list[str]:
-    """The models of the submitted management scans of ``companies``, sorted."""
-    return sorted(
-        Response.objects.filter(
-            wave__company__in=companies, respondent=Respondent.MANAGEMENT, status=Response.Status.SUBMITTED
-        )
-        .values_list("model_id", flat=True)
-        .distinct()
-    )
-
-
 def counted_scans(companies: QuerySet[Company], model_id: str, dimension: Dimension) -> QuerySet[Response]:
     """The scans that count: one per company, or by year one per company and year."""
     submitted = Response.objects.filter(

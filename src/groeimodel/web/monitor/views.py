@@ -12,13 +12,13 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from groeimodel import formats
-from groeimodel.model import DEFAULT_MODEL, load_model
+from groeimodel.model import DEFAULT_MODEL, list_models, load_model
 from groeimodel.monitor import Dimension, count_rows, mean_rows, to_csv
 from groeimodel.monitor.tables import row_label
 from groeimodel.reports.charts import bars_svg
 from groeimodel.web import access
 from groeimodel.web.i18n import current_lang, level_label
-from groeimodel.web.monitor.queries import MONITOR_DIMENSIONS, MonitorTables, models_in_use, monitor_tables
+from groeimodel.web.monitor.queries import MONITOR_DIMENSIONS, MonitorTables, monitor_tables
 
 TABLES = ("positions", "means")
 
@@ -33,14 +33,13 @@ def _dimension_names() -> dict[str, str]:
 
 
 def _choose(request: HttpRequest) -> tuple[Any, list[str], str, Dimension]:
-    """The companies in reach, the models in use, and the chosen model and dimension (404 when out of reach)."""
+    """The companies in reach, the shipped models, and the chosen model and dimension (404 when out of reach)."""
     if not access.can_see_aggregates(request.user):
         raise Http404
     companies = access.aggregate_companies_for(request.user)
-    models = models_in_use(companies)
-    default = DEFAULT_MODEL if DEFAULT_MODEL in models or not models else models[0]
-    model_id = request.GET.get("model", default)
-    if model_id not in models and model_id != default:
+    models = [m.id for m in list_models()]  # every shipped model; one without scans gives empty tables
+    model_id = request.GET.get("model", DEFAULT_MODEL)
+    if model_id not in models:
         raise Http404
     by = request.GET.get("by", "sbi_section")
     if by not in MONITOR_DIMENSIONS:
