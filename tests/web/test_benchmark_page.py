@@ -102,3 +102,20 @@ def test_the_result_page_with_a_benchmark_takes_a_bounded_number_of_queries(worl
     client.get(f"/scans/{own.pk}/result/")
     with django_assert_max_num_queries(20):
         client.get(f"/scans/{own.pk}/result/")
+
+
+@pytest.mark.django_db
+def test_the_table_shows_no_single_peers_score(world):
+    """Six peers, two each at the lowest and highest score: the one peer at 2 and the one at 4 are not shown."""
+    peers = {
+        v: submitted_scan(make_company(world.org_a, f"Peer {n}", employees=20), value=v)
+        for n, v in enumerate([1, 1, 2, 4, 5, 5])
+    }
+    html = result_page(world, submitted_scan(world.bakery, value=3))
+    table = re.search(r'<table class="benchmark-table".*?</table>', html, re.S)
+    assert table
+    level_1 = re.findall(r"<tr>\s*<th scope=\"row\">1 – .*?</tr>", table.group(0), re.S)[0]
+    shown = re.findall(r"<td>(.*?)</td>", level_1)
+    assert len(shown) == 7  # score, percentile, minimum, quartiles, median, maximum
+    for value in (2, 4):
+        assert f"{level_score(peers[value], 1):.0f}" not in shown[2:], (value, shown)
