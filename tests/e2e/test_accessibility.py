@@ -163,6 +163,7 @@ def test_every_page_passes_axe_in_both_languages_and_at_both_widths(
             ("scan-review", f"/scans/{draft.pk}/review/"),
             ("scan-review (complete)", f"/scans/{complete.pk}/review/"),
             ("scan-result", f"/scans/{submitted.pk}/result/"),
+            ("wave-growth", f"/waves/{submitted.wave_id}/growth/"),
             ("initiative-create", f"/companies/{company.pk}/initiatives/new/"),
             ("initiative-detail", f"/initiatives/{f['initiative'].pk}/"),
             ("initiative-detail (no business case)", f"/initiatives/{f['bare_initiative'].pk}/"),
