@@ -42,6 +42,7 @@ NOT_PAGES = {
     "employee-answer": "tests/e2e/test_employee_round.py (questionnaire, already answered, closed)",
     "employee-thanks": "tests/e2e/test_employee_round.py",
     "scan-report-html": "tests/e2e/test_report_page.py",
+    "overview-export": "CSV download of a monitor table (tests/web/test_monitor_page.py)",
 }
 
 
@@ -202,6 +203,7 @@ def test_every_page_passes_axe_in_both_languages_and_at_both_widths(
             ("user-list", "/users/"),
             ("user-edit", f"/users/{owner.pk}/edit/"),
             ("overview", "/overview/"),
+            ("overview", "/overview/?by=year"),
             ("company-archive", f"/companies/{company.pk}/archive/"),
             ("company-archived-list", "/companies/archived/"),
             ("company-restore", f"/companies/{archived.pk}/restore/"),
@@ -284,6 +286,21 @@ def test_chart_text_is_at_least_12_px_and_4_5_to_1_at_every_width(
             page.locator(f"svg.{chart}").screenshot(path=str(screenshots / f"chart-{chart}-{width}.png"))
             if problems := chart_text_problems(page, f"svg.{chart}"):
                 measured[f"{chart} at {width}"] = problems
+    assert not measured, "\n".join(f"{k}: {p}" for k, v in measured.items() for p in v)
+
+
+def test_the_monitor_bar_chart_text_is_at_least_12_px_and_4_5_to_1_at_every_width(
+    page: Page, site: str, demo_logins: list[Any]
+) -> None:
+    log_in(page, site, demo_login(demo_logins, "beheerder", "noorderlicht"))
+    measured: dict[str, list[str]] = {}
+    for width, size in CHART_WIDTHS.items():
+        page.set_viewport_size(size)
+        page.goto(f"{site}/overview/?by=size_class")
+        texts = chart_texts(page, "svg.bars")
+        assert len(texts) >= 8, f"bars at {width}: only {len(texts)} texts visible"
+        if problems := chart_text_problems(page, "svg.bars"):
+            measured[f"bars at {width}"] = problems
     assert not measured, "\n".join(f"{k}: {p}" for k, v in measured.items() for p in v)
 
 

@@ -170,7 +170,7 @@ def test_a_deactivated_user_is_logged_out_and_sees_nothing(world):
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page(client, world):
-    for url in ("/companies/", f"/companies/{world.bakery.pk}/", "/users/", "/overview/"):
+    for url in ("/companies/", f"/companies/{world.bakery.pk}/", "/users/", "/overview/", "/overview/means.csv"):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/accounts/login/"), url
 
@@ -183,15 +183,15 @@ def test_the_overview_hides_small_groups_and_a_total_that_would_reveal_them(worl
         submitted_scan(make_company(world.org_a, f"Laag {n}"), value=1)  # position 0
     top = make_company(world.org_a, "Top")
     submitted_scan(top, value=5)  # position 4: a group of one
-    page = world.client_for(world.analist).get("/overview/")
-    cells = {c["position"]: c["firms"] for c in page.context["cells"]}
-    assert cells == {0: 5, 1: None, 2: None, 3: None, 4: None}
-    assert page.context["total"] is None
+    page = world.client_for(world.analist).get("/overview/?by=size_class")
+    table = page.context["tables"].positions
+    assert table.column_totals[4] is None  # the firm of one
+    assert table.column_totals[0] is None  # the five: with the total of 6 shown, 6 - 5 would give the one away
+    assert table.total == 6
     # each company counts once, with its latest wave
     submitted_scan(top, value=1)
-    page = world.client_for(world.analist).get("/overview/")
-    assert {c["position"]: c["firms"] for c in page.context["cells"]}[0] == 6
-    assert page.context["total"] == 6
+    table = world.client_for(world.analist).get("/overview/?by=size_class").context["tables"].positions
+    assert table.column_totals[0] == 6 and table.total == 6
 
 
 def test_only_beheerder_and_the_assigned_adviseur_archive_a_company(world):

@@ -54,11 +54,11 @@ def test_an_archived_company_no_longer_counts_in_the_overview(world):
     for company in companies:
         submitted_scan(company, value=1)
     analist = world.client_for(world.analist)
-    assert analist.get("/overview/").context["total"] == 5
+    assert analist.get("/overview/").context["tables"].positions.total == 5
     world.client_for(world.beheerder).post(f"/companies/{companies[0].pk}/archive/")
-    page = analist.get("/overview/")
-    assert page.context["total"] is None  # four firms: too few to show
-    assert {c["position"]: c["firms"] for c in page.context["cells"]}[0] is None
+    table = analist.get("/overview/").context["tables"].positions
+    assert table.total is None  # four firms: too few to show
+    assert table.column_totals[0] is None
 
 
 def test_the_ondernemer_of_an_archived_company_sees_nothing_of_it(world):

@@ -292,3 +292,130 @@ def lines_svg(
         out.append("</g>")
     out.append("</svg>")
     return "\n".join(out)
+
+
+# Colours of the benchmark and monitor charts, set on the elements themselves so that their contrast does not
+# depend on a style sheet: text #1b2631 on white is 15:1; the marker #b03a00 on white 5.7:1.
+_INK, _MUTED_LINE, _BOX, _MARK, _BAR = "#1b2631", "#5b6b78", "#c9dced", "#b03a00", "#1f5f8b"
+
+
+def strip_svg(
+    *,
+    minimum: float,
+    q1: float,
+    median: float,
+    q3: float,
+    maximum: float,
+    own: float | None,
+    title: str,
+    own_label: str,
+    lang: Lang = "nl",
+    id_prefix: str = "strip",
+    width: int = 360,
+) -> str:
+    """A one-line box plot of 0-100 scores: whiskers from the minimum to the maximum, a box from the first to
+    the third quartile, a line at the median, and the firm's own score as a triangle marker above it.
+
+    Fixed pixel size, 13 px text, colours with at least 4.5:1 contrast on its white background; ``role="img"``
+    with a title and a description that states every figure.
+    """
+    left, right, height = 16, 16, 74
+    plot_w = width - left - right
+
+    def x(v: float) -> float:
+        return left + max(0.0, min(100.0, v)) / 100 * plot_w
+
+    def num(v: float) -> str:
+        return formats.number(v, lang, 0)
+
+    title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
+    parts = [f"{num(minimum)}", f"{num(q1)}", f"{num(median)}", f"{num(q3)}", f"{num(maximum)}"]
+    description = " – ".join(parts)
+    if own is not None:
+        description += f"; {own_label}: {num(own)}"
+    mid = 40
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}"'
+        f' class="strip" role="img" aria-labelledby="{title_id} {desc_id}" font-size="13">',
+        f'<title id="{title_id}">{escape(title)}</title>',
+        f'<desc id="{desc_id}">{escape(description)}</desc>',
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#fff"/>',
+        f'<line x1="{x(0):.1f}" x2="{x(100):.1f}" y1="{mid + 16}" y2="{mid + 16}" stroke="{_MUTED_LINE}"/>',
+    ]
+    for tick in (0, 25, 50, 75, 100):
+        out.append(
+            f'<line x1="{x(tick):.1f}" x2="{x(tick):.1f}" y1="{mid + 16}" y2="{mid + 20}" stroke="{_MUTED_LINE}"/>'
+        )
+        out.append(
+            f'<text x="{x(tick):.1f}" y="{mid + 33}" text-anchor="middle" fill="{_INK}">{escape(num(tick))}</text>'
+        )
+    out += [
+        f'<line x1="{x(minimum):.1f}" x2="{x(q1):.1f}" y1="{mid}" y2="{mid}" stroke="{_INK}"/>',
+        f'<line x1="{x(q3):.1f}" x2="{x(maximum):.1f}" y1="{mid}" y2="{mid}" stroke="{_INK}"/>',
+        f'<line x1="{x(minimum):.1f}" x2="{x(minimum):.1f}" y1="{mid - 6}" y2="{mid + 6}" stroke="{_INK}"/>',
+        f'<line x1="{x(maximum):.1f}" x2="{x(maximum):.1f}" y1="{mid - 6}" y2="{mid + 6}" stroke="{_INK}"/>',
+        f'<rect x="{x(q1):.1f}" y="{mid - 10}" width="{max(x(q3) - x(q1), 1):.1f}" height="20" fill="{_BOX}"'
+        f' stroke="{_INK}"/>',
+        f'<line x1="{x(median):.1f}" x2="{x(median):.1f}" y1="{mid - 10}" y2="{mid + 10}" stroke="{_INK}"'
+        ' stroke-width="3"/>',
+    ]
+    if own is not None:
+        ox = x(own)
+        out.append(
+            f'<path d="M{ox - 7:.1f},{mid - 26} L{ox + 7:.1f},{mid - 26} L{ox:.1f},{mid - 12} Z" fill="{_MARK}">'
+            f"<title>{escape(own_label)}: {escape(num(own))}</title></path>"
+        )
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def bars_svg(
+    labels: Sequence[str],
+    values: Sequence[float | None],
+    *,
+    title: str,
+    lang: Lang = "nl",
+    missing: str = "–",
+    maximum: float | None = None,
+    digits: int = 0,
+    id_prefix: str = "bars",
+    width: int = 460,
+) -> str:
+    """Horizontal bars, one per label, with the value written beside each bar; ``None`` draws no bar and the
+    ``missing`` text, exactly as for an empty group (a hidden figure must look like an empty one).
+
+    Fixed pixel size, 13 px text, colours with at least 4.5:1 contrast on white; ``role="img"`` with a title and a
+    description that lists every value.
+    """
+    if len(labels) != len(values):
+        raise ValueError("one value per label")
+    label_w, value_w, row_h, top = 200, 56, 22, 6
+    plot_w = width - label_w - value_w
+    height = top * 2 + row_h * max(len(labels), 1)
+    top_value = maximum if maximum is not None else max([v for v in values if v is not None] or [1.0])
+    top_value = top_value or 1.0
+
+    def num(v: float | None) -> str:
+        return missing if v is None else formats.number(v, lang, digits)
+
+    title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
+    description = "; ".join(f"{lab}: {num(v)}" for lab, v in zip(labels, values, strict=True))
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}"'
+        f' class="bars" role="img" aria-labelledby="{title_id} {desc_id}" font-size="13">',
+        f'<title id="{title_id}">{escape(title)}</title>',
+        f'<desc id="{desc_id}">{escape(description)}</desc>',
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#fff"/>',
+    ]
+    for i, (lab, v) in enumerate(zip(labels, values, strict=True)):
+        y = top + i * row_h
+        short = lab if len(lab) <= 24 else lab[:23] + "…"
+        out.append(f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end" fill="{_INK}">{escape(short)}</text>')
+        if v is not None and v > 0:
+            w = max(1.0, plot_w * min(v, top_value) / top_value)
+            out.append(f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" fill="{_BAR}"/>')
+        else:
+            w = 0.0
+        out.append(f'<text x="{label_w + w + 4:.1f}" y="{y + 15}" fill="{_INK}">{escape(num(v))}</text>')
+    out.append("</svg>")
+    return "\n".join(out)

@@ -135,6 +135,15 @@ def can_see_aggregates(user: AnyUser) -> bool:
     return role_of(user) in (Role.BEHEERDER, Role.ANALIST)
 
 
+def aggregate_companies_for(user: AnyUser) -> QuerySet[Company]:
+    """The companies that ``user``'s aggregates (the monitor) cover: the organisation's non-archived companies,
+    for those who may see aggregates; none for anyone else. Never shown one by one."""
+    m = membership_of(user)
+    if m is None or not can_see_aggregates(user):
+        return Company.objects.none()
+    return Company.objects.filter(organisation_id=m.organisation_id, archived_at__isnull=True)
+
+
 def waves_for(user: AnyUser) -> QuerySet[Wave]:
     return Wave.objects.filter(company__in=companies_for(user))
 

@@ -10,6 +10,8 @@ GROEIMODEL_LOCAL          "true" (what `make run` sets): production behaviour on
 GROEIMODEL_EMAIL_BACKEND, _HOST, _PORT, _USER, _PASSWORD, _TLS, GROEIMODEL_FROM_EMAIL  outgoing mail.
 GROEIMODEL_EMPLOYEES_MIN  employees' scores are shown only from this many answers on (default 5).
 GROEIMODEL_GAP_POINTS     owner/employee gap in points above which a block is marked (default 20).
+GROEIMODEL_BENCHMARK_MIN  a peer group needs this many other firms to compare a firm with (default 5).
+GROEIMODEL_MONITOR_MIN    a monitor cell describing fewer firms than this is not shown (default 5).
 """
 
 from __future__ import annotations
@@ -227,6 +229,8 @@ USE_TZ = True
 # The anonymity rule and the gap marking of the employees' view (DESIGN §5).
 EMPLOYEES_MIN = envint("GROEIMODEL_EMPLOYEES_MIN", 5, minimum=2)
 GAP_POINTS = envint("GROEIMODEL_GAP_POINTS", 20, minimum=1)
+BENCHMARK_MIN = envint("GROEIMODEL_BENCHMARK_MIN", 5, minimum=2)
+MONITOR_MIN = envint("GROEIMODEL_MONITOR_MIN", 5, minimum=2)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

@@ -9,6 +9,7 @@ from groeimodel.web.accounts import views as accounts
 from groeimodel.web.companies import views as companies
 from groeimodel.web.initiatives import views as initiatives
 from groeimodel.web.invitations import views as invitations
+from groeimodel.web.monitor import views as monitor
 from groeimodel.web.scans import report_views, waves
 from groeimodel.web.scans import views as scans
 
@@ -21,7 +22,8 @@ urlpatterns = [
     path("users/<int:pk>/toggle-active/", accounts.user_toggle_active, name="user-toggle-active"),
     path("users/<int:pk>/edit/", manage_users.user_edit, name="user-edit"),
     path("users/<int:pk>/send-reset/", manage_users.user_send_reset, name="user-send-reset"),
-    path("overview/", accounts.overview, name="overview"),
+    path("overview/", monitor.monitor, name="overview"),
+    path("overview/<str:table>.csv", monitor.monitor_export, name="overview-export"),
     path("companies/", companies.company_list, name="company-list"),
     path("companies/new/", companies.company_create, name="company-create"),
     path("companies/<int:pk>/", companies.company_detail, name="company-detail"),

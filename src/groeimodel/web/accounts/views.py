@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,9 +11,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from groeimodel.web import access
 from groeimodel.web.accounts.forms import UserCreateForm
 from groeimodel.web.accounts.services import create_user
-from groeimodel.web.scans.models import Respondent, Response
-
-K_ANONYMITY = 5
 
 
 @login_required
@@ -67,29 +63,3 @@ def user_toggle_active(request: HttpRequest, pk: int) -> HttpResponse:
         user.save(update_fields=["is_active"])
         messages.success(request, _("User %(name)s updated.") % {"name": user.username})
     return redirect("user-list")
-
-
-@login_required
-def overview(request: HttpRequest) -> HttpResponse:
-    """Aggregates of the organisation's submitted scans; a group of fewer than K firms is not shown."""
-    if not access.can_see_aggregates(request.user):
-        raise Http404
-    membership = request.user.membership  # type: ignore[union-attr]
-    submitted = Response.objects.filter(status=Response.Status.SUBMITTED, respondent=Respondent.MANAGEMENT)
-    latest = submitted.filter(wave__company=OuterRef("wave__company")).order_by("-submitted_at", "-pk").values("pk")[:1]
-    # Each company counts once, with its latest submitted scan.
-    scans = submitted.filter(
-        wave__company__organisation=membership.organisation,
-        wave__company__archived_at__isnull=True,
-        pk=Subquery(latest),
-    )
-    counts = {
-        r["position"]: r["firms"]
-        for r in scans.values("position").annotate(firms=Count("wave__company", distinct=True))
-    }
-    cells = [{"position": p, "firms": counts.get(p) if counts.get(p, 0) >= K_ANONYMITY else None} for p in range(0, 5)]
-    suppressed = any(0 < counts.get(p, 0) < K_ANONYMITY for p in range(0, 5))
-    total = sum(counts.values())
-    # A total next to a hidden cell would give the hidden count away; it is shown only when nothing is hidden.
-    shown_total = total if total >= K_ANONYMITY and not suppressed else None
-    return render(request, "accounts/overview.html", {"cells": cells, "total": shown_total, "k": K_ANONYMITY})

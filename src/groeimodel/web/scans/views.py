@@ -15,13 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from groeimodel.model import DEFAULT_MODEL, Lang, Model, list_models, load_model
-from groeimodel.reports.charts import Series, radar_svg
+from groeimodel.reports.charts import Series, radar_svg, strip_svg
 from groeimodel.reports.view import build_view
 from groeimodel.respondents import employee_view
 from groeimodel.scoring import Role, ScanResult, combine
 from groeimodel.web import access
 from groeimodel.web.i18n import current_lang, level_label
 from groeimodel.web.invitations.models import EmployeeRound
+from groeimodel.web.scans.benchmark import benchmark_for
 from groeimodel.web.scans.models import Respondent, Response
 from groeimodel.web.scans.services import (
     ScanError,
@@ -264,6 +265,8 @@ def scan_result(request: HttpRequest, pk: int) -> HttpResponse:
             "company": wave.company,
             "model_name": model_of(scan).name(lang),
             "body": mark_safe(body),
+            # Not cached with the body: it changes whenever another firm of the organisation submits a scan.
+            "benchmark": mark_safe(render_to_string("scans/_benchmark.html", _benchmark_context(scan, lang))),
             "related_initiatives": related,
             "can_register": access.can_register_initiatives(request.user),
         },
@@ -286,6 +289,45 @@ def result_inputs(user: Any, scan: Response) -> tuple[list[Response], list[tuple
         .values_list("model_id", "model_version", "result")
     )
     return earlier, employees
+
+
+def _benchmark_context(scan: Response, lang: Lang) -> dict[str, Any]:
+    """The firm's level scores among its peers: the group used, and per level percentile and distribution."""
+    result = benchmark_for(scan)
+    levels = []
+    for (level, block), m in sorted(result.measures.items()):
+        if block or m.distribution is None:
+            continue
+        d = m.distribution
+        name = level_label(scan.model_id, level, lang)
+        levels.append(
+            {
+                "name": name,
+                "score": m.score,
+                "percentile": m.percentile,
+                "peers": m.peers,
+                "distribution": d,
+                "svg": strip_svg(
+                    minimum=d.minimum,
+                    q1=d.q1,
+                    median=d.median,
+                    q3=d.q3,
+                    maximum=d.maximum,
+                    own=m.score,
+                    title=_("Level %(level)s: scores of the comparable firms, 0 to 100") % {"level": name},
+                    own_label=_("this firm"),
+                    lang=lang,
+                    id_prefix=f"strip-{level}",
+                ),
+            }
+        )
+    return {
+        "group_label": result.group.label(lang),
+        "group_size": result.group.size,
+        "k": settings.BENCHMARK_MIN,
+        "levels": levels,
+        "fallback": result.group.kind != "sector_size",
+    }
 
 
 def _stored(response: Response) -> ScanResult:
