@@ -93,3 +93,22 @@ def test_a_draft_scan_has_no_report_yet(world):
     draft = start_scan(company=world.bakery, user=world.alice)
     response = world.client_for(world.alice).get(f"/scans/{draft.pk}/report.pdf")
     assert response.status_code == 302 and response["Location"] == f"/scans/{draft.pk}/"
+
+
+def test_the_report_carries_the_benchmark_when_there_are_enough_comparable_firms(world):
+    from .conftest import make_company
+
+    for n, value in enumerate([1, 2, 3, 4, 5]):
+        submitted_scan(make_company(world.org_a, f"Vergelijk {n}", sbi_section="C", employees=20), value=value)
+    own = submitted_scan(world.bakery, value=3)
+    client = world.client_for(world.alice)
+    html = client.get(f"/scans/{own.pk}/report.html").content.decode()
+    assert "Vergelijking met andere bedrijven" in html and "5" in html
+    for n in range(5):
+        assert f"Vergelijk {n}" not in html
+
+
+def test_the_report_has_no_benchmark_with_too_few_comparable_firms(world):
+    own = submitted_scan(world.bakery, value=3)
+    html = world.client_for(world.alice).get(f"/scans/{own.pk}/report.html").content.decode()
+    assert "Vergelijking met andere bedrijven" not in html

@@ -10,12 +10,20 @@ from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.utils.text import slugify
 
-from groeimodel.reports.content import InitiativeInfo, ReportExtras, WaveFigures, build_report
+from groeimodel.reports.content import (
+    Benchmark,
+    BenchmarkRow,
+    InitiativeInfo,
+    ReportExtras,
+    WaveFigures,
+    build_report,
+)
 from groeimodel.reports.html import render_report_html
 from groeimodel.reports.pdf import render_report_pdf
 from groeimodel.web import access
-from groeimodel.web.i18n import current_lang
+from groeimodel.web.i18n import current_lang, level_label
 from groeimodel.web.initiatives.services import business_case_of
+from groeimodel.web.scans.benchmark import benchmark_for
 from groeimodel.web.scans.models import Respondent, Response, Wave
 from groeimodel.web.scans.services import model_of
 from groeimodel.web.scans.views import _result_context, result_inputs
@@ -53,7 +61,23 @@ def _extras(user: Any, scan: Response) -> ReportExtras:
         advisor=advisors,
         initiatives=initiatives,
         growth=growth if any(_has_figures(g) for g in growth) or len(growth) > 1 else (),
+        benchmark=_benchmark(scan),
     )
+
+
+def _benchmark(scan: Response) -> Benchmark | None:
+    """The page's benchmark for the report: per level the firm's score and the peers' median, when there are
+    enough comparable firms (the same rule and the same core calculation as the result page)."""
+    result = benchmark_for(scan)
+    lang = current_lang()
+    rows = tuple(
+        BenchmarkRow(label=level_label(scan.model_id, level, lang), firm=m.score, peers=m.distribution.median)
+        for (level, block), m in sorted(result.measures.items())
+        if not block and m.distribution is not None
+    )
+    if not rows:
+        return None
+    return Benchmark(group=result.group.label(lang), size=result.group.size, rows=rows)
 
 
 def _figures(wave: Wave, position: int | None) -> WaveFigures:
