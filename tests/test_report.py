@@ -168,14 +168,16 @@ def test_the_html_report_has_the_same_key_texts_and_stands_alone(model):
 
 def test_the_html_report_served_by_the_app_links_its_stylesheet_and_has_no_inline_style(model):
     _, view = second_wave(model, employees=0)
-    html = render_html(model, view, extras(view), stylesheet_url="/static/groeimodel/report.css")
-    assert '<link rel="stylesheet" href="/static/groeimodel/report.css">' in html
+    html = render_html(model, view, extras(view), stylesheet_url="/static/groeimodel-report/report.css")
+    assert '<link rel="stylesheet" href="/static/groeimodel-report/report.css">' in html
     assert "<style" not in html and "style=" not in html and "<script" not in html
 
 
-def test_the_web_apps_report_stylesheet_is_the_cores():
-    static = Path(__file__).resolve().parent.parent / "src/groeimodel/web/static/groeimodel/report.css"
-    assert static.read_text(encoding="utf-8") == stylesheet()
+def test_the_web_app_serves_the_cores_report_stylesheet_itself():
+    from django.contrib.staticfiles import finders
+
+    found = finders.find("groeimodel-report/report.css")
+    assert found and Path(found).read_text(encoding="utf-8") == stylesheet()
 
 
 # --- the command ------------------------------------------------------------------------------------------------

@@ -16,7 +16,6 @@ from django.forms.models import model_to_dict
 from playwright.sync_api import Page, expect
 
 from .conftest import demo_login
-from .test_scan_journey import log_in
 
 VOLATILE = {"updated_at"}
 
@@ -31,6 +30,17 @@ def stored(obj: Any) -> dict[str, Any]:
         if isinstance(value, list) and value and hasattr(value[0], "pk"):
             data[name] = sorted(v.pk for v in value)
     return data
+
+
+def sign_in(page: Page, site: str, login: Any, language: str) -> None:
+    """Log in (any role, wherever it lands) and choose the language."""
+    page.goto(f"{site}/accounts/login/")
+    page.locator("#id_username").fill(login.username)
+    page.locator("#id_password").fill(login.password)
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("header nav")).to_be_visible()
+    if language == "en":
+        page.locator("header form.lang button[value=en]").click()
 
 
 def save_untouched(page: Page, url: str) -> None:
@@ -49,9 +59,7 @@ def test_saving_the_initiative_and_business_case_form_untouched_changes_nothing(
     from groeimodel.web.initiatives.services import save_initiative
 
     login = demo_login(demo_logins, "adviseur", "noorderlicht")
-    log_in(page, site, login)
-    if language == "en":
-        page.locator("header form.lang button[value=en]").click()
+    sign_in(page, site, login, language)
     user = get_user_model().objects.get(username=login.username)
     company = user.advised_companies.order_by("pk").first()
     initiative = save_initiative(
@@ -86,13 +94,7 @@ def test_saving_the_company_form_untouched_changes_nothing(
     page: Page, site: str, demo_logins: list[Any], language: str
 ) -> None:
     login = demo_login(demo_logins, "beheerder", "noorderlicht")
-    page.goto(f"{site}/accounts/login/")
-    page.locator("#id_username").fill(login.username)
-    page.locator("#id_password").fill(login.password)
-    page.locator("main form button[type=submit]").click()
-    expect(page.locator("header nav")).to_be_visible()
-    if language == "en":
-        page.locator("header form.lang button[value=en]").click()
+    sign_in(page, site, login, language)
     user = get_user_model().objects.get(username=login.username)
     company = user.membership.organisation.companies.order_by("pk").first()
     company.founding_year = 1987
@@ -109,13 +111,7 @@ def test_saving_the_user_form_untouched_changes_nothing(
     page: Page, site: str, demo_logins: list[Any], language: str
 ) -> None:
     login = demo_login(demo_logins, "beheerder", "noorderlicht")
-    page.goto(f"{site}/accounts/login/")
-    page.locator("#id_username").fill(login.username)
-    page.locator("#id_password").fill(login.password)
-    page.locator("main form button[type=submit]").click()
-    expect(page.locator("header nav")).to_be_visible()
-    if language == "en":
-        page.locator("header form.lang button[value=en]").click()
+    sign_in(page, site, login, language)
     owner = get_user_model().objects.get(username=demo_login(demo_logins, "ondernemer", "noorderlicht").username)
     owner.first_name, owner.last_name, owner.email = "Fatma", "de Boer", "fatma@example.nl"
     owner.save()
@@ -133,9 +129,7 @@ def test_saving_the_wave_growth_form_untouched_changes_nothing(
     from groeimodel.web.scans.models import Wave
 
     login = demo_login(demo_logins, "adviseur", "noorderlicht")
-    log_in(page, site, login)
-    if language == "en":
-        page.locator("header form.lang button[value=en]").click()
+    sign_in(page, site, login, language)
     user = get_user_model().objects.get(username=login.username)
     wave = Wave.objects.filter(company__advisors=user, number=1).order_by("pk").first()
     assert wave is not None

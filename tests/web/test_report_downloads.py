@@ -61,7 +61,7 @@ def test_the_printable_html_report_links_the_stylesheet_and_passes_the_csp(world
     assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
     assert "style-src 'self'" in response["Content-Security-Policy"]
     assert '<html lang="en">' in html and "Bakkerij Aaldering has not yet reached a level" in html
-    assert 'rel="stylesheet" href="/static/groeimodel/report.css"' in html
+    assert 'rel="stylesheet" href="/static/groeimodel-report/report.css"' in html
     assert "<style" not in html and "style=" not in html and "<script" not in html
     assert "Werkprocessen samen verbeteren" in html and "running" in html
 

@@ -17,7 +17,7 @@ from groeimodel.reports.view import ResultView
 
 @cache
 def stylesheet() -> str:
-    """The report's CSS (also shipped as the web app's static ``groeimodel/report.css``)."""
+    """The report's CSS (the web app serves this same file as ``groeimodel-report/report.css``)."""
     return files("groeimodel.reports").joinpath("assets/report.css").read_text(encoding="utf-8")
 
 

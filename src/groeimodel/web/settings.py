@@ -234,7 +234,8 @@ MONITOR_MIN = envint("GROEIMODEL_MONITOR_MIN", 5, minimum=2)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# The report's stylesheet is the core's own (reports/assets), served as groeimodel-report/report.css.
+STATICFILES_DIRS = [PACKAGE_DIR / "static", ("groeimodel-report", PACKAGE_DIR.parent / "reports" / "assets")]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -112,7 +112,7 @@ def _report(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     else:
         # Opened in the browser as a printable page: it links the static stylesheet and has no inline style or
         # script, so the app's CSP holds (the CLI's HTML file carries its stylesheet inline instead).
-        html = render_report_html(report, stylesheet_url=static("groeimodel/report.css"))
+        html = render_report_html(report, stylesheet_url=static("groeimodel-report/report.css"))
         response = HttpResponse(html, content_type="text/html; charset=utf-8")
         response["Content-Disposition"] = f'inline; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
