@@ -16,6 +16,7 @@ import io
 import json
 import re
 import zipfile
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, islice, repeat
@@ -69,14 +70,14 @@ class ScanChunk:
         return self.path if self.lines is None else f"{self.path}:{self.lines[i]}"
 
 
-class ScanSource:
+class ScanSource(ABC):
     """One scan file, opened and checked up to its rows; :meth:`chunks` reads (and re-reads) the scans."""
 
     path: str
     model: Model
 
-    def chunks(self, rows: int | None = None) -> Iterator[ScanChunk]:
-        raise NotImplementedError
+    @abstractmethod
+    def chunks(self, rows: int | None = None) -> Iterator[ScanChunk]: ...
 
 
 class _OneScan(ScanSource):
