@@ -636,6 +636,10 @@ def _gunicorn(host: str, port: int, workers: int, threads: int) -> None:
                 "timeout": 60,
             }.items():
                 self.cfg.set(key, value)
+            # gunicorn 25.1+ listens on a control socket in $HOME/.gunicorn/ by default: one path shared by every
+            # instance of the same user, through which anyone with that user's rights could steer this server.
+            if "control_socket_disable" in self.cfg.settings:
+                self.cfg.set("control_socket_disable", True)
 
         def load(self) -> Any:
             return application

@@ -24,7 +24,7 @@ MODEL = load_model("groeimodel")
 
 
 @pytest.fixture(autouse=True)
-def fresh_rate_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+def fresh_rate_limits(db: None, monkeypatch: pytest.MonkeyPatch) -> None:
     caches["ratelimit"].clear()  # each test starts without counted requests
     # One fixed moment, so a test's requests never straddle the end of a one-minute window.
     import django_ratelimit.core
@@ -242,7 +242,7 @@ def test_the_public_pages_are_rate_limited_per_client_address(world):
 
 
 def test_behind_the_proxy_the_limit_is_per_forwarded_client_address(world, settings):
-    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.TRUSTED_PROXIES = 1  # GROEIMODEL_SECURE_PROXY without GROEIMODEL_TRUSTED_PROXIES: one proxy in front
     _scan, round_ = open_round_for(world)
     url = f"/e/{round_.token}/"
     flood = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7")

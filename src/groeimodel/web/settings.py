@@ -67,7 +67,7 @@ _INSECURE_PREFIX = "django-insecure"
 
 def _kept_key(name: str, prefix: str = "") -> str:
     """A random key made on first use and kept (0600) in the data directory, so sessions survive a restart."""
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
     key_file = DATA_DIR / name
     if not key_file.exists():
         fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -149,7 +149,7 @@ TEMPLATES = [
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
 else:
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
@@ -281,4 +281,83 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+}
+
+# --- Floods and defaults (issue 13) ------------------------------------------------------------------------------
+# The client address, trusted proxies, login and reset-mail limits, shared rate-limit counters, refusals of unsafe
+# production settings, private pages, idle sessions, error pages and the one-line bad-Host log. One block, so the
+# rest of this file reads as before.
+from django.core.checks.security.base import _check_secret_key  # type: ignore[attr-defined]  # noqa: E402
+
+from groeimodel.web import clientaddr  # noqa: E402
+
+PRODUCTION = not DEBUG and not LOCAL
+TRUSTED_PROXIES = clientaddr.parse_trusted_proxies(
+    os.environ.get("GROEIMODEL_TRUSTED_PROXIES", ""), behind_proxy=envbool("GROEIMODEL_SECURE_PROXY")
+)
+AXES_CLIENT_IP_CALLABLE = "groeimodel.web.clientaddr.axes_client_ip"
+
+
+def envrate(name: str, default: str) -> str:
+    value = os.environ.get(name, "").strip() or default
+    count, _slash, period = value.partition("/")
+    if not (count.isascii() and count.isdigit() and int(count) > 0 and period in ("s", "m", "h", "d")):
+        raise ImproperlyConfigured(f"{name} must be a number of attempts per s, m, h or d (like 10/m), got {value!r}")
+    return value
+
+
+LOGIN_RATE = envrate("GROEIMODEL_LOGIN_RATE", "10/m")
+LOGIN_CONCURRENCY = envint("GROEIMODEL_LOGIN_CONCURRENCY", 1, minimum=1)
+LOGIN_WAIT_SECONDS = 2.0
+
+# The rate-limit counters in the database, so that every app-server process (and machine) counts together; the
+# table is made by `migrate` (a post_migrate hook in the accounts app).
+CACHES["ratelimit"] = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "groeimodel_ratelimit_cache",
+    "OPTIONS": {"MAX_ENTRIES": 50000},
+}
+# (its increments are not atomic, which lets a flood a few extra tries at most: the checks stay silenced above)
+
+if not DEBUG and not _check_secret_key(SECRET_KEY):
+    raise ImproperlyConfigured(
+        "GROEIMODEL_SECRET_KEY is weak: it needs at least 50 characters, 5 different ones, no 'django-insecure' prefix"
+    )
+if not DEBUG and "*" in ALLOWED_HOSTS:
+    raise ImproperlyConfigured("GROEIMODEL_ALLOWED_HOSTS must name the host names; '*' would answer any Host header")
+_LOST_MAIL_BACKENDS = {f"django.core.mail.backends.{name}.EmailBackend" for name in ("console", "dummy", "locmem")}
+if PRODUCTION and "GROEIMODEL_EMAIL_BACKEND" not in os.environ:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+if PRODUCTION and EMAIL_BACKEND in _LOST_MAIL_BACKENDS:
+    raise ImproperlyConfigured(
+        f"GROEIMODEL_EMAIL_BACKEND {EMAIL_BACKEND} delivers no mail; use django.core.mail.backends.smtp.EmailBackend"
+    )
+
+# The SQLite database is made private (0600) before SQLite makes it with the umask's mode; its -wal and -shm
+# files take the database's mode.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    _db_file = Path(DATABASES["default"]["NAME"])
+    if not _db_file.exists():
+        os.close(os.open(_db_file, os.O_WRONLY | os.O_CREAT, 0o600))
+
+MIDDLEWARE += [
+    "groeimodel.web.hardening.IdleSessionMiddleware",
+    "groeimodel.web.hardening.PrivatePagesMiddleware",
+]
+SESSION_IDLE_MINUTES = envint("GROEIMODEL_SESSION_IDLE_MINUTES", 60, minimum=1)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60  # the middleware renews it at most once a minute while in use
+CSRF_FAILURE_VIEW = "groeimodel.web.hardening.csrf_failure"
+
+LOGGING = {
+    **LOGGING,
+    "filters": {"no_traceback": {"()": "groeimodel.web.hardening.NoTracebackFilter"}},
+    "formatters": {"one_line": {"format": "%(levelname)s %(name)s: %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "one_line": {"class": "logging.StreamHandler", "filters": ["no_traceback"], "formatter": "one_line"},
+    },
+    "loggers": {
+        # A request for a host we do not serve (a scanner, a misconfigured proxy): one line, no traceback.
+        "django.security.DisallowedHost": {"handlers": ["one_line"], "level": "ERROR", "propagate": False},
+    },
 }

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from groeimodel.web import removal
 from groeimodel.web.accounts import manage as manage_users
+from groeimodel.web.accounts import throttle
 from groeimodel.web.accounts import views as accounts
 from groeimodel.web.companies import views as companies
 from groeimodel.web.initiatives import views as initiatives
@@ -15,7 +15,8 @@ from groeimodel.web.scans import views as scans
 
 urlpatterns = [
     path("", accounts.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", throttle.LoginView.as_view(), name="login"),
+    path("accounts/password_reset/", throttle.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("users/", accounts.user_list, name="user-list"),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from groeimodel.web.accounts.models import Membership, Role
 from groeimodel.web.companies.models import Company
+from groeimodel.web.validators import validate_visible
 
 
 def check_role_and_company(form: forms.Form, data: dict[str, Any]) -> None:
@@ -26,8 +27,8 @@ def check_role_and_company(form: forms.Form, data: dict[str, Any]) -> None:
 
 class UserCreateForm(forms.Form):
     username = forms.SlugField(label=_("Username"), max_length=150)
-    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
-    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False, validators=[validate_visible])
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False, validators=[validate_visible])
     email = forms.EmailField(label=_("E-mail address"), required=False)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     company = forms.ModelChoiceField(
@@ -65,8 +66,8 @@ class UserCreateForm(forms.Form):
 class UserEditForm(forms.Form):
     """What the administrator changes about a user: name, e-mail address, role, own company, active."""
 
-    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
-    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False, validators=[validate_visible])
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False, validators=[validate_visible])
     email = forms.EmailField(label=_("E-mail address"), required=False)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     company = forms.ModelChoiceField(

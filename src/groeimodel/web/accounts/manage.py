@@ -13,6 +13,7 @@ from groeimodel.web import access
 from groeimodel.web.accounts.forms import UserEditForm, last_beheerder_message
 from groeimodel.web.accounts.models import Role
 from groeimodel.web.accounts.services import LastAdministratorError, send_password_reset, update_user
+from groeimodel.web.accounts.throttle import reset_mail_allowed
 
 
 @login_required
@@ -45,6 +46,11 @@ def user_send_reset(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("%(name)s has no e-mail address; add one first.") % {"name": user.get_username()})
     elif not user.is_active:
         messages.error(request, _("%(name)s is deactivated; activate the user first.") % {"name": user.get_username()})
+    elif not reset_mail_allowed(request, user.email):
+        messages.error(
+            request,
+            _("A link was already sent to %(email)s a short while ago; try again later.") % {"email": user.email},
+        )
     else:
         send_password_reset(actor=request.user, user=user, domain=request.get_host(), use_https=request.is_secure())
         messages.success(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from groeimodel.web import access
 from groeimodel.web.accounts.models import Role
 from groeimodel.web.companies.models import Company, Province, SbiSection, SizeClass
+from groeimodel.web.validators import is_ascii_digits, validate_visible
 
 
 class AdvisorField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
@@ -33,6 +34,7 @@ class CompanyForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        self.fields["name"].validators.append(validate_visible)
         membership = user.membership
         if membership.role == Role.BEHEERDER:
             advisors = self.fields["advisors"]
@@ -49,6 +51,8 @@ class CompanyForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def clean_kvk_number(self) -> str:
         kvk: str = self.cleaned_data["kvk_number"]
+        if kvk and not is_ascii_digits(kvk):
+            raise forms.ValidationError(_("A KvK number has exactly 8 digits."), code="invalid")
         if kvk:
             error = self.duplicate_kvk_error(kvk)
             if error is not None:

@@ -4,12 +4,17 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from groeimodel.finance import BusinessCaseError, business_case
 from groeimodel.model import Lang, Model
 from groeimodel.web.fields import LocalDecimalField
 from groeimodel.web.initiatives.models import Initiative
+from groeimodel.web.validators import validate_visible
+
+# A description is a few sentences; the classifier and the pages need no more (the suggest endpoint checks it too).
+DESCRIPTION_MAX_LENGTH = 5000
 
 BUSINESS_CASE_FIELDS = ["investment", "annual_benefit", "annual_cost", "years", "discount_rate"]
 
@@ -54,6 +59,12 @@ class InitiativeForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, model: Model, lang: Lang, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.model = model
+        self.fields["title"].validators.append(validate_visible)
+        description = self.fields["description"]
+        assert isinstance(description, forms.CharField)
+        description.max_length = DESCRIPTION_MAX_LENGTH
+        description.validators.append(MaxLengthValidator(DESCRIPTION_MAX_LENGTH))
+        description.widget.attrs["maxlength"] = str(DESCRIPTION_MAX_LENGTH)
         level_field = self.fields["level_choice"]
         assert isinstance(level_field, forms.ChoiceField)
         level_field.choices = [("", _("classifier's suggestion")), ("0", _("0 – not social innovation"))] + [

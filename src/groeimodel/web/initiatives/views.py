@@ -16,7 +16,7 @@ from groeimodel.model import Lang, load_model
 from groeimodel.reports.charts import cashflow_svg
 from groeimodel.web import access
 from groeimodel.web.i18n import current_lang
-from groeimodel.web.initiatives.forms import InitiativeForm
+from groeimodel.web.initiatives.forms import DESCRIPTION_MAX_LENGTH, InitiativeForm
 from groeimodel.web.initiatives.models import Initiative
 from groeimodel.web.initiatives.services import MODEL_ID, business_case_of, save_initiative, suggest
 
@@ -152,6 +152,9 @@ def initiative_suggest(request: HttpRequest) -> HttpResponse:
     if not access.can_register_initiatives(request.user):
         raise Http404
     text = request.POST.get("description", "")
+    if len(text) > DESCRIPTION_MAX_LENGTH:
+        error = _("The description is too long: at most %(count)s characters.") % {"count": DESCRIPTION_MAX_LENGTH}
+        return render(request, "initiatives/_suggestion.html", {"error": error}, status=400)
     context: dict[str, Any] = {"too_short": len(text.split()) < MIN_WORDS_FOR_SUGGESTION}
     if not context["too_short"]:
         lang = current_lang()

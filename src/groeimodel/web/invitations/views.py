@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from groeimodel.web import access
+from groeimodel.web import access, clientaddr
 from groeimodel.web.i18n import current_lang
 from groeimodel.web.invitations.forms import EmployeeAnswersForm, SendLinkForm
 from groeimodel.web.invitations.models import EmployeeRound
@@ -185,13 +185,9 @@ def round_send(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def client_address(group: str, request: HttpRequest) -> str:
-    """The client's address for the rate limits: behind our TLS proxy (GROEIMODEL_SECURE_PROXY) the address the
-    proxy appended to X-Forwarded-For, else the connection's. The limiter keeps only a hash of it, for a minute."""
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
-        if forwarded.strip():
-            return forwarded.split(",")[-1].strip()
-    return str(request.META.get("REMOTE_ADDR", ""))
+    """The client's address for the rate limits (groeimodel.web.clientaddr: X-Forwarded-For only as far as our
+    trusted proxies wrote it). The limiter keeps only a hash of it, for a minute."""
+    return clientaddr.client_address(request)
 
 
 def _round_by_token(token: str) -> EmployeeRound:
