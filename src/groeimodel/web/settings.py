@@ -12,6 +12,9 @@ GROEIMODEL_EMPLOYEES_MIN  employees' scores are shown only from this many answer
 GROEIMODEL_GAP_POINTS     owner/employee gap in points above which a block is marked (default 20).
 GROEIMODEL_BENCHMARK_MIN  a peer group needs this many other firms to compare a firm with (default 5).
 GROEIMODEL_MONITOR_MIN    a monitor cell describing fewer firms than this is not shown (default 5).
+GROEIMODEL_TRUSTED_PROXIES  proxies believed in X-Forwarded-For: a hop count or addresses/CIDRs (see clientaddr).
+GROEIMODEL_LOGIN_RATE, GROEIMODEL_LOGIN_CONCURRENCY  login attempts per client address; password checks at once.
+GROEIMODEL_SESSION_IDLE_MINUTES  a session without a request for this long ends (default 60).
 """
 
 from __future__ import annotations
