@@ -127,8 +127,16 @@ def screenshots() -> Path:
 
 
 @pytest.fixture
-def site(live_server: Any) -> Iterator[str]:
-    """The live server's base URL (the transactional database comes with live_server)."""
+def site(live_server: Any, settings: Any) -> Iterator[str]:
+    """The live server's base URL (the transactional database comes with live_server).
+
+    Every browser test comes from 127.0.0.1 and some log in a dozen times within a minute: they start with no
+    counted requests (the counters' table is no model's, so the database flush leaves it) and a login limit no
+    walk through the pages reaches; tests/web/test_floods.py holds the real limits."""
+    from django.core.cache import caches
+
+    caches["ratelimit"].clear()
+    settings.LOGIN_RATE = "1000/m"
     yield live_server.url
 
 

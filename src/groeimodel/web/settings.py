@@ -313,8 +313,8 @@ LOGIN_RATE = envrate("GROEIMODEL_LOGIN_RATE", "10/m")
 LOGIN_CONCURRENCY = envint("GROEIMODEL_LOGIN_CONCURRENCY", 1, minimum=1)
 LOGIN_WAIT_SECONDS = 2.0
 
-# The rate-limit counters in the database, so that every app-server process (and machine) counts together; the
-# table is made by `migrate` (a post_migrate hook in the accounts app).
+# The rate-limit counters in the database instead of the per-process cache above, so that every app-server process
+# (and machine) counts together; the table is made by `migrate` (a post_migrate hook in the accounts app).
 CACHES["ratelimit"] = {
     "BACKEND": "django.core.cache.backends.db.DatabaseCache",
     "LOCATION": "groeimodel_ratelimit_cache",
