@@ -16,7 +16,9 @@ What is deliberately left out:
 * users' passwords and e-mail addresses: the people who worked on the company appear by user name only.
 
 The zip is written to a spooled temporary file (in memory up to ``SPOOL_BYTES``, on disk beyond) and sent as a
-file response; rows are read in chunks with ``iterator()``, so the memory used does not grow with the data.
+file response. The CSV tables of answers and scores are read in chunks with ``iterator()``; the JSON document is
+built in memory, which for one company is small (per scan some 60 answers and 20 score rows; employees only as
+aggregates). The queries grow with the number of waves and scans, not with the number of employees.
 """
 
 from __future__ import annotations
