@@ -203,3 +203,22 @@ def test_on_postgresql_both_commands_give_the_pg_dump_and_pg_restore_commands(tm
         ) in done.stderr
         assert "pg_restore --host=db.example.org --port=5433 --username=groeimodel --clean" in done.stderr
         assert "geheim" not in done.stderr  # the password is not printed
+
+
+def test_restore_refuses_while_a_server_runs_on_the_database(data_dir: Path, tmp_path: Path, filled: Path):
+    from tests.test_serve import free_port, serve_locally
+
+    copy = tmp_path / "kopie.sqlite3"
+    shutil.copy(filled, copy)
+    database = data_dir / "groeimodel.sqlite3"
+    before = dump(database)
+    server = serve_locally(data_dir, free_port())
+    try:
+        done = groeimodel(data_dir, "restore", str(copy), "--yes")
+        assert done.returncode == 2 and "a server is running on" in done.stderr, done.stderr
+        assert dump(database) == before
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    done = groeimodel(data_dir, "restore", str(copy), "--yes")
+    assert done.returncode == 0, done.stderr

@@ -613,6 +613,9 @@ def serve(
             for login in load_demo():
                 typer.echo(login.line())
     typer.echo(f"groeimodel serves at {url} (log in at {url}accounts/login/)")
+    from groeimodel.web.backup import hold_serving_lock
+
+    hold_serving_lock()  # `groeimodel restore` refuses while this server runs
     _gunicorn(host, port, workers, threads)
 
 

@@ -7,9 +7,10 @@ any file), intact (``PRAGMA quick_check``), made by groeimodel (its ``django_mig
 apps' migrations) and not by a newer version (every migration it has applied is one this version knows). A backup
 made by an older version is restored and its missing migrations are applied when the server next starts
 (``groeimodel serve``) or by ``groeimodel manage migrate``. A restore needs ``--yes``; the database it replaces is
-first kept beside it as ``<name>.before-restore``. Stop the server before restoring: the copy holds the database's
-lock while it writes, so a running server waits rather than reading half a database, but it would go on with
-what it had cached and its open sessions.
+first kept beside it as ``<name>.before-restore``. A restore refuses while a server runs on the database:
+``groeimodel serve`` holds a shared lock (``flock``) on ``<name>.serving`` beside the database for as long as it
+runs, and the restore needs that lock exclusively. (A server started some other way, or on another machine over a
+network file system, is not seen; stop it first.)
 
 For PostgreSQL (``DATABASE_URL``) both commands refuse with the pg_dump / pg_restore commands to use instead
 (docs/operations.md).
@@ -17,6 +18,7 @@ For PostgreSQL (``DATABASE_URL``) both commands refuse with the pg_dump / pg_res
 
 from __future__ import annotations
 
+import fcntl
 import os
 import sqlite3
 from dataclasses import dataclass
@@ -105,6 +107,37 @@ def check_backup(path: Path, known: set[tuple[str, str]] | None = None) -> Check
     return Checked(path=path, migrations=len(applied), missing=missing, tables=len(tables))
 
 
+_serving: list[int] = []  # the open lock file of this server process, held until it exits
+
+
+def _serving_lock_file(database: Path) -> Path:
+    return database.with_name(f"{database.name}.serving")
+
+
+def hold_serving_lock(databases: dict[str, Any] | None = None) -> None:
+    """Called by ``groeimodel serve``: a shared lock that ``restore`` checks, held until the process exits (the
+    gunicorn workers inherit it). Nothing to do for PostgreSQL."""
+    try:
+        database = configured_database(databases)
+    except BackupError:
+        return
+    fd = os.open(_serving_lock_file(database), os.O_CREAT | os.O_RDWR, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_SH)
+    _serving.append(fd)
+
+
+def _no_server_running(database: Path) -> int:
+    """An exclusive lock on the database's serving lock, held through the restore; BackupError while a server
+    holds its shared one."""
+    fd = os.open(_serving_lock_file(database), os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise BackupError(f"a server is running on {database} (groeimodel serve); stop it, then restore") from None
+    return fd
+
+
 def _copy(source: Path, target: Path, *, one_file: bool = False) -> None:
     """SQLite's online backup of ``source`` into ``target`` (a consistent snapshot, whatever else is writing);
     ``one_file`` turns the copy's write-ahead log off, so the backup is one self-contained file."""
@@ -156,12 +189,16 @@ def restore_database(source: Path, *, yes: bool, database: Path | None = None) -
         )
     from django.db import connections
 
-    connections.close_all()
-    kept: Path | None = None
-    if target.is_file():
-        kept = target.with_name(f"{target.name}.before-restore")
-        kept.unlink(missing_ok=True)
-        _copy(target, kept, one_file=True)
-        os.chmod(kept, 0o600)
-    _copy(source, target)
+    lock = _no_server_running(target)
+    try:
+        connections.close_all()
+        kept: Path | None = None
+        if target.is_file():
+            kept = target.with_name(f"{target.name}.before-restore")
+            kept.unlink(missing_ok=True)
+            _copy(target, kept, one_file=True)
+            os.chmod(kept, 0o600)
+        _copy(source, target)
+    finally:
+        os.close(lock)  # closing the file releases the lock
     return checked, kept
