@@ -613,6 +613,9 @@ def serve(
             for login in load_demo():
                 typer.echo(login.line())
     typer.echo(f"groeimodel serves at {url} (log in at {url}accounts/login/)")
+    from groeimodel.web.backup import hold_serving_lock
+
+    hold_serving_lock()  # `groeimodel restore` refuses while this server runs
     _gunicorn(host, port, workers, threads)
 
 
@@ -654,6 +657,47 @@ def manage(ctx: typer.Context) -> None:
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["groeimodel manage", *ctx.args])
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# backup and restore of the database (groeimodel.web.backup; PostgreSQL: pg_dump, see docs/operations.md)
+
+
+@app.command()
+def backup(file: Annotated[Path, typer.Argument(help="The backup file to write (a new file).")]) -> None:
+    """Copy the SQLite database to FILE with SQLite's online backup; safe while the server runs."""
+    _setup_django()
+    from groeimodel.web.backup import BackupError, backup_database
+
+    try:
+        checked = backup_database(file)
+    except BackupError as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(f"backup: {checked.path} ({checked.tables} tables, {checked.migrations} migrations applied)")
+
+
+@app.command()
+def restore(
+    file: Annotated[Path, typer.Argument(help="A backup made by `groeimodel backup`.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Replace the database (stop the server first).")] = False,
+) -> None:
+    """Replace the SQLite database with the backup FILE, after checking that it is a groeimodel database this
+    version can use; the replaced database is kept beside it as <name>.before-restore."""
+    _setup_django()
+    from groeimodel.web.backup import BackupError, restore_database
+
+    try:
+        checked, kept = restore_database(file, yes=yes)
+    except BackupError as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(f"restore: the database now holds {file} ({checked.tables} tables)")
+    if kept is not None:
+        typer.echo(f"         the database it replaced is kept as {kept}")
+    if checked.missing:
+        typer.echo(
+            f"         the backup lacks {len(checked.missing)} newer migrations; they are applied when the server "
+            "starts (groeimodel serve) or with `groeimodel manage migrate`"
+        )
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -43,6 +43,7 @@ NOT_PAGES = {
     "employee-thanks": "tests/e2e/test_employee_round.py",
     "scan-report-html": "tests/e2e/test_report_page.py",
     "overview-export": "CSV download of a monitor table (tests/web/test_monitor_page.py)",
+    "company-export": "POST target of the button on the company page: a zip download (tests/web/test_privacy.py)",
 }
 
 
@@ -196,6 +197,12 @@ def test_every_page_passes_axe_in_both_languages_and_at_both_widths(
     archived = Company.objects.filter(organisation__slug="noorderlicht").exclude(pk=company.pk).order_by("-pk").first()
     assert archived is not None
     Company.objects.filter(pk=archived.pk).update(archived_at=timezone.now())
+    from groeimodel.web.audit.services import record
+
+    admin = get_user_model().objects.get(username=demo_login(demo_logins, "beheerder", "noorderlicht").username)
+    for action in ("create", "update", "export", "archive"):  # rows for the audit log's table
+        record(actor=admin, organisation=admin.membership.organisation_id, action=action, object_kind="company",
+               object_id=archived.pk, label=archived.name)  # fmt: skip
     for name in walk(
         page,
         site,
@@ -210,6 +217,8 @@ def test_every_page_passes_axe_in_both_languages_and_at_both_widths(
             ("company-delete", f"/companies/{archived.pk}/delete/"),
             ("initiative-delete", f"/initiatives/{f['bare_initiative'].pk}/delete/"),
             ("scan-delete", f"/scans/{draft.pk}/delete/"),
+            ("audit-log", "/audit/"),
+            ("audit-log", "/audit/?action=export&date_from=2026-12-40"),  # a filter with an error at its field
         ],
     ):
         seen.add(name)

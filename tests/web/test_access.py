@@ -77,6 +77,8 @@ def id_urls(world):
         ("post", f"/waves/{wave}/employees/send/"),
         ("get", f"/waves/{draft.wave_id}/employees/"),
         ("post", f"/waves/{draft.wave_id}/employees/open/"),
+        ("post", f"/companies/{world.mill.pk}/export/"),
+        ("post", f"/companies/{archived.pk}/export/"),
     ]
 
 

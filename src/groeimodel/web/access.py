@@ -20,6 +20,9 @@ restore, delete for    yes         no                     no              no
 good (archived)
 manage users           yes         no                     no              no
 see aggregates         yes         no                     no              yes
+export a company       all (org),  assigned to them       their own       no
+(privacy export)       archived too
+read the audit log     yes (org)   no                     no              no
 =====================  ==========  =====================  ==============  ========
 
 An archived company is hidden from every list, count and aggregate, and from every selector below except
@@ -40,6 +43,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from groeimodel.web.accounts.models import Membership, Role
+from groeimodel.web.audit.models import AuditRecord
 from groeimodel.web.companies.models import Company
 from groeimodel.web.initiatives.models import Initiative
 from groeimodel.web.scans.models import Respondent, Response, Wave
@@ -248,6 +252,33 @@ def get_user_to_manage(user: AnyUser, pk: int) -> Any:
         raise Http404 from None
 
 
+def can_export_companies(user: AnyUser) -> bool:
+    """The privacy export of a company's data: whoever may see the company (the firm's own ondernemer too: it is
+    their data); the administrator also from the archive, before deleting a company for good."""
+    return can_see_companies(user)
+
+
+def get_company_to_export(user: AnyUser, pk: int) -> Company:
+    if not can_export_companies(user):
+        raise Http404
+    try:
+        return (companies_for(user) | archived_companies_for(user)).get(pk=pk)
+    except Company.DoesNotExist:
+        raise Http404 from None
+
+
+def can_read_audit(user: AnyUser) -> bool:
+    return role_of(user) == Role.BEHEERDER
+
+
+def audit_records_for(user: AnyUser) -> QuerySet[AuditRecord]:
+    """The organisation's audit log, for its administrator; nothing for anyone else."""
+    m = membership_of(user)
+    if m is None or not can_read_audit(user):
+        return AuditRecord.objects.none()
+    return AuditRecord.objects.filter(organisation_id=m.organisation_id)
+
+
 @dataclass(frozen=True)
 class Capabilities:
     """What the user may do, for templates and views: nobody else compares role names."""
@@ -261,6 +292,8 @@ class Capabilities:
     restore_companies: bool
     manage_users: bool
     see_aggregates: bool
+    export_companies: bool = False
+    read_audit: bool = False
 
 
 def capabilities(user: AnyUser) -> Capabilities:
@@ -274,4 +307,6 @@ def capabilities(user: AnyUser) -> Capabilities:
         restore_companies=can_restore_companies(user),
         manage_users=can_manage_users(user),
         see_aggregates=can_see_aggregates(user),
+        export_companies=can_export_companies(user),
+        read_audit=can_read_audit(user),
     )

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-from groeimodel.web import removal
+from groeimodel.web import privacy, removal
 from groeimodel.web.accounts import manage as manage_users
 from groeimodel.web.accounts import throttle
 from groeimodel.web.accounts import views as accounts
+from groeimodel.web.audit import views as audit
 from groeimodel.web.companies import views as companies
 from groeimodel.web.initiatives import views as initiatives
 from groeimodel.web.invitations import views as invitations
@@ -33,6 +34,8 @@ urlpatterns = [
     path("companies/archived/", removal.archived_list, name="company-archived-list"),
     path("companies/<int:pk>/restore/", removal.company_restore, name="company-restore"),
     path("companies/<int:pk>/delete/", removal.company_delete, name="company-delete"),
+    path("companies/<int:pk>/export/", privacy.company_export, name="company-export"),
+    path("audit/", audit.audit_log, name="audit-log"),
     path("companies/<int:company_pk>/scans/new/", scans.scan_start, name="scan-start"),
     path("companies/<int:company_pk>/initiatives/new/", initiatives.initiative_create, name="initiative-create"),
     path("initiatives/suggest/", initiatives.initiative_suggest, name="initiative-suggest"),

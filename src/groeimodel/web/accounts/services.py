@@ -24,6 +24,7 @@ def create_user(
     first_name: str = "",
     last_name: str = "",
     email: str = "",
+    actor: Any = None,
 ) -> Any:
     user = get_user_model().objects.create_user(
         username=username, password=password, first_name=first_name, last_name=last_name, email=email
@@ -31,6 +32,10 @@ def create_user(
     Membership.objects.create(
         user=user, organisation=organisation, role=role, company=company if role == Role.ONDERNEMER else None
     )
+    record(
+        actor=actor, organisation=organisation, action=Action.CREATE, object_kind="user", object_id=user.pk,
+        label=username,
+    )  # fmt: skip
     return user
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from groeimodel.web import access
 from groeimodel.web.accounts.forms import UserCreateForm
 from groeimodel.web.accounts.services import create_user
+from groeimodel.web.audit.services import Action, record
 
 
 @login_required
@@ -40,7 +42,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     form = UserCreateForm(request.POST if request.method == "POST" else None, organisation=membership.organisation)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        user = create_user(organisation=membership.organisation, **data)
+        user = create_user(organisation=membership.organisation, actor=request.user, **data)
         messages.success(request, _("User %(name)s added.") % {"name": user.username})
         return redirect("user-list")
     users = _users_of(request).select_related("membership", "membership__company").order_by("username")
@@ -59,7 +61,12 @@ def user_toggle_active(request: HttpRequest, pk: int) -> HttpResponse:
     if user == request.user:
         messages.error(request, _("You cannot deactivate yourself."))
     else:
-        user.is_active = not user.is_active
-        user.save(update_fields=["is_active"])
+        with transaction.atomic():
+            user.is_active = not user.is_active
+            user.save(update_fields=["is_active"])
+            record(
+                actor=request.user, organisation=user.membership.organisation_id, action=Action.UPDATE,
+                object_kind="user", object_id=user.pk, label=user.get_username(),
+            )  # fmt: skip
         messages.success(request, _("User %(name)s updated.") % {"name": user.username})
     return redirect("user-list")

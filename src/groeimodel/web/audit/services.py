@@ -12,8 +12,13 @@ Action = AuditRecord.Action
 
 def record(
     *, actor: Any, organisation: Organisation | int, action: str, object_kind: str, object_id: int, label: str
-) -> AuditRecord:
-    """One audit row: ``actor`` (a user) did ``action`` to the ``object_kind`` with ``object_id`` named ``label``."""
+) -> AuditRecord | None:
+    """One audit row: ``actor`` (a user) did ``action`` to the ``object_kind`` with ``object_id`` named ``label``.
+
+    Work done without a signed-in user (the demo loader, a script calling the services with ``user=None``) is
+    not recorded: the log says who did what, and there is no one."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return None
     organisation_id = organisation if isinstance(organisation, int) else organisation.pk
     return AuditRecord.objects.create(
         organisation_id=organisation_id,

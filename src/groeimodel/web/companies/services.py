@@ -19,14 +19,22 @@ def create_company(*, user: Any, data: dict[str, Any], advisors: list[Any] | Non
         company.advisors.add(user)
     if advisors:
         company.advisors.add(*advisors)
+    record(
+        actor=user, organisation=company.organisation_id, action=Action.CREATE, object_kind="company",
+        object_id=company.pk, label=company.name,
+    )  # fmt: skip
     return company
 
 
 @transaction.atomic
-def update_company(*, form: Any) -> Company:
+def update_company(*, form: Any, user: Any = None) -> Company:
     """Save a valid CompanyForm; in a transaction so that a duplicate KvK number (a race with another save)
     leaves nothing half-written."""
     company: Company = form.save()
+    record(
+        actor=user, organisation=company.organisation_id, action=Action.UPDATE, object_kind="company",
+        object_id=company.pk, label=company.name,
+    )  # fmt: skip
     return company
 
 
@@ -52,10 +60,13 @@ def restore_company(*, user: Any, company: Company) -> None:
 
 @transaction.atomic
 def delete_company(*, user: Any, company: Company) -> None:
-    """Remove an archived company for good, with its scans, answers, initiatives and business cases."""
+    """Remove an archived company for good, with its scans, answers, employees' answers, score rows, initiatives,
+    business cases and employee rounds. The audit record of the deletion keeps the company's name and KvK number
+    (what was deleted, for the organisation's accountability) and nothing else of it."""
     if not company.archived:
         raise ValueError("only an archived company is deleted for good")
-    pk, organisation_id, name = company.pk, company.organisation_id, company.name
+    pk, organisation_id = company.pk, company.organisation_id
+    name = f"{company.name} (KvK {company.kvk_number})" if company.kvk_number else company.name
     company.delete()
     record(
         actor=user, organisation=organisation_id, action=Action.DELETE, object_kind="company",

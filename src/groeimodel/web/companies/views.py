@@ -111,7 +111,7 @@ def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = CompanyForm(request.POST if request.method == "POST" else None, instance=company, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            update_company(form=form)
+            update_company(form=form, user=request.user)
         except IntegrityError:
             _refuse_duplicate_kvk(form)
         else:

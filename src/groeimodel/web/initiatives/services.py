@@ -63,6 +63,10 @@ def save_initiative(
     initiative.level_overridden = overridden
     initiative.indicators = {k: v for k, v in indicators.items() if v is not None}
     initiative.save()
+    record(
+        actor=user, organisation=company.organisation_id, action=Action.CREATE if instance is None else Action.UPDATE,
+        object_kind="initiative", object_id=initiative.pk, label=initiative.title,
+    )  # fmt: skip
     return initiative
 
 

@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from groeimodel.web.audit.services import Action, record
 from groeimodel.web.invitations.models import EmployeeRound
 from groeimodel.web.scans.models import Wave
 from groeimodel.web.scans.services import submit_employee_response
@@ -40,20 +41,29 @@ def open_round(*, wave: Wave, user: Any) -> EmployeeRound:
         try:
             with transaction.atomic():
                 by = user if getattr(user, "is_authenticated", False) else None
-                return EmployeeRound.objects.create(wave=wave, opened_by=by)
+                opened = EmployeeRound.objects.create(wave=wave, opened_by=by)
+                record(
+                    actor=by, organisation=wave.company.organisation_id, action=Action.OPEN, object_kind="round",
+                    object_id=opened.pk, label=f"{wave.company.name} {wave.label}",
+                )  # fmt: skip
+                return opened
         except IntegrityError:  # someone opened one at the same moment: take theirs
             continue
     raise RoundError(_("The round could not be opened; please try again."))
 
 
 @transaction.atomic
-def close_round(*, wave: Wave) -> EmployeeRound | None:
+def close_round(*, wave: Wave, user: Any = None) -> EmployeeRound | None:
     """Close the wave's open round; its link then says so. None when no round was open."""
     current = EmployeeRound.objects.select_for_update().filter(wave=wave, closed_at__isnull=True).first()
     if current is None:
         return None
     current.closed_at = timezone.now()
     current.save(update_fields=["closed_at"])
+    record(
+        actor=user, organisation=wave.company.organisation_id, action=Action.CLOSE, object_kind="round",
+        object_id=current.pk, label=f"{wave.company.name} {wave.label}",
+    )  # fmt: skip
     return current
 
 

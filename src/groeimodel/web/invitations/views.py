@@ -102,7 +102,7 @@ def round_open(request: HttpRequest, pk: int) -> HttpResponse:
 def round_close(request: HttpRequest, pk: int) -> HttpResponse:
     wave = access.get_wave_for_round(request.user, pk)
     if request.method == "POST":
-        if close_round(wave=wave) is not None:
+        if close_round(wave=wave, user=request.user) is not None:
             messages.success(request, _("The round is closed: its link no longer accepts answers."))
         return redirect("employee-round", pk=wave.pk)
     current = open_round_of(wave)

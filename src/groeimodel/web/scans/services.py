@@ -57,7 +57,7 @@ def start_scan(*, company: Company, user: Any, model_id: str = DEFAULT_MODEL) ->
                     model_version=model.version,
                     created_by=by,
                 )
-                return Response.objects.create(
+                scan = Response.objects.create(
                     wave=wave,
                     respondent=Respondent.MANAGEMENT,
                     model_id=model.id,
@@ -65,6 +65,11 @@ def start_scan(*, company: Company, user: Any, model_id: str = DEFAULT_MODEL) ->
                     model_hash=model.content_hash,
                     created_by=by,
                 )
+                record(
+                    actor=by, organisation=company.organisation_id, action=Action.CREATE, object_kind="scan",
+                    object_id=scan.pk, label=f"{company.name} {wave.label}",
+                )  # fmt: skip
+                return scan
         except IntegrityError:
             continue
     raise ScanError(_("The scan could not be started; please try again."))
@@ -125,7 +130,7 @@ def store_score_rows(response: Response, result: ScanResult) -> None:
 
 
 @transaction.atomic
-def submit_scan(*, scan: Response) -> ScanResult:
+def submit_scan(*, scan: Response, user: Any = None) -> ScanResult:
     """Score the response with the core and store the result with it, and as rows (DESIGN §4)."""
     scan = Response.objects.select_for_update().select_related("wave").get(pk=scan.pk)
     if scan.submitted:
@@ -148,6 +153,11 @@ def submit_scan(*, scan: Response) -> ScanResult:
     scan.submitted_at = timezone.now()
     scan.save()
     store_score_rows(scan, result)
+    company = scan.wave.company
+    record(
+        actor=user, organisation=company.organisation_id, action=Action.SUBMIT, object_kind="scan",
+        object_id=scan.pk, label=f"{company.name} {scan.wave.label}",
+    )  # fmt: skip
     return result
 
 

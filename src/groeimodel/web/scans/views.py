@@ -219,7 +219,7 @@ def _render_review(request: HttpRequest, scan: Response, error: str | None = Non
 def scan_submit(request: HttpRequest, pk: int) -> HttpResponse:
     scan = access.get_scan(request.user, pk)
     try:
-        submit_scan(scan=scan)
+        submit_scan(scan=scan, user=request.user)
     except ScanError as exc:
         if scan.submitted:
             return redirect("scan-result", pk=scan.pk)
