@@ -12,6 +12,8 @@ GROEIMODEL_EMPLOYEES_MIN  employees' scores are shown only from this many answer
 GROEIMODEL_GAP_POINTS     owner/employee gap in points above which a block is marked (default 20).
 GROEIMODEL_BENCHMARK_MIN  a peer group needs this many other firms to compare a firm with (default 5).
 GROEIMODEL_MONITOR_MIN    a monitor cell describing fewer firms than this is not shown (default 5).
+GROEIMODEL_IMPORT_MAX_BYTES  the largest file the import takes (default 5 MB).
+GROEIMODEL_IMPORT_MAX_ROWS   the most rows (companies or scans) one import file may hold (default 10,000).
 """
 
 from __future__ import annotations
@@ -231,6 +233,10 @@ EMPLOYEES_MIN = envint("GROEIMODEL_EMPLOYEES_MIN", 5, minimum=2)
 GAP_POINTS = envint("GROEIMODEL_GAP_POINTS", 20, minimum=1)
 BENCHMARK_MIN = envint("GROEIMODEL_BENCHMARK_MIN", 5, minimum=2)
 MONITOR_MIN = envint("GROEIMODEL_MONITOR_MIN", 5, minimum=2)
+
+# Imports of companies and scans (groeimodel.web.imports): files larger or longer are refused before they are read.
+IMPORT_MAX_BYTES = envint("GROEIMODEL_IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+IMPORT_MAX_ROWS = envint("GROEIMODEL_IMPORT_MAX_ROWS", 10_000, minimum=1)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

@@ -7,6 +7,7 @@ from groeimodel.web import removal
 from groeimodel.web.accounts import manage as manage_users
 from groeimodel.web.accounts import views as accounts
 from groeimodel.web.companies import views as companies
+from groeimodel.web.imports import views as imports
 from groeimodel.web.initiatives import views as initiatives
 from groeimodel.web.invitations import views as invitations
 from groeimodel.web.monitor import views as monitor
@@ -33,6 +34,10 @@ urlpatterns = [
     path("companies/<int:pk>/restore/", removal.company_restore, name="company-restore"),
     path("companies/<int:pk>/delete/", removal.company_delete, name="company-delete"),
     path("companies/<int:company_pk>/scans/new/", scans.scan_start, name="scan-start"),
+    path("companies/import/", imports.company_import, name="company-import"),
+    path("companies/import/scans/", imports.scan_import, name="scan-import"),
+    path("companies/import/done/", imports.import_result, name="import-result"),
+    path("companies/<int:pk>/scans/import/", imports.company_scan_import, name="company-scan-import"),
     path("companies/<int:company_pk>/initiatives/new/", initiatives.initiative_create, name="initiative-create"),
     path("initiatives/suggest/", initiatives.initiative_suggest, name="initiative-suggest"),
     path("initiatives/<int:pk>/", initiatives.initiative_detail, name="initiative-detail"),
