@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from groeimodel.web.imports.tables import SUFFIXES, too_large_message
+from groeimodel.web.imports.tables import SUFFIXES, size_text, too_large_message
 
 
 class ImportFileForm(forms.Form):
@@ -23,8 +23,8 @@ class ImportFileForm(forms.Form):
     def __init__(self, *args: Any, too_large: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.too_large = too_large
-        self.fields["file"].help_text = _("A CSV (.csv) or Excel (.xlsx) file of at most %(size)s MB.") % {
-            "size": f"{settings.IMPORT_MAX_BYTES / (1024 * 1024):.1f}".rstrip("0").rstrip(".")
+        self.fields["file"].help_text = _("A CSV (.csv) or Excel (.xlsx) file of at most %(size)s.") % {
+            "size": size_text(settings.IMPORT_MAX_BYTES)
         }
 
     def clean(self) -> dict[str, Any]:

@@ -65,10 +65,15 @@ def check_size(data: bytes, max_bytes: int) -> None:
         raise TableError(_("The file is empty."))
 
 
+def size_text(size: int) -> str:
+    """A size limit as people read it: "5 MB", "2 kB"."""
+    if size >= 1024 * 1024:
+        return _("%(size)s MB") % {"size": f"{size / (1024 * 1024):.1f}".removesuffix(".0")}
+    return _("%(size)s kB") % {"size": f"{size / 1024:.1f}".removesuffix(".0")}
+
+
 def too_large_message(max_bytes: int) -> str:
-    return _("The file is larger than %(size)s MB; split it into smaller files.") % {
-        "size": f"{max_bytes / (1024 * 1024):.1f}".rstrip("0").rstrip(".")
-    }
+    return _("The file is larger than %(size)s; split it into smaller files.") % {"size": size_text(max_bytes)}
 
 
 def too_many_rows_message(max_rows: int) -> str:
