@@ -133,6 +133,11 @@ def test_a_file_with_bad_rows_writes_nothing_and_names_each_row_and_column(world
     by_place = {(e.row, e.column): e.message for e in report.errors}
     assert by_place[(6, "kvk")] == "This KvK number is also in row 2 of the file."
     assert "Bakkerij Aaldering" in by_place[(5, "kvk")]  # the beheerder sees which company has it
+    issue = next(e for e in report.errors if (e.row, e.column) == (5, "kvk"))
+    assert issue.to_dict() == {
+        "file": "fout.csv", "row": 5, "column": "kvk",
+        "message": "This KvK number is already registered for Bakkerij Aaldering.",
+    }  # fmt: skip
     assert all(e.file == "fout.csv" for e in report.errors)
 
 

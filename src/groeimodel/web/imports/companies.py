@@ -10,7 +10,6 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import translation
-from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from groeimodel.safeio import bare
@@ -181,8 +180,3 @@ def _create(report: ImportReport, user: Any, rows: list[tuple[dict[str, Any], li
         )
         return
     report.created = created
-
-
-def issue_text(message: str) -> str:
-    """A report message as plain text (the API, logs): the web form's links dropped."""
-    return strip_tags(message)

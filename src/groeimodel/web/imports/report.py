@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.html import strip_tags
+
 IMPORT_ACTION = "import"  # the audit action of a record created by an import
 
 
@@ -18,7 +20,8 @@ class ImportIssue:
     message: str
 
     def to_dict(self) -> dict[str, object]:
-        return {"file": self.file, "row": self.row, "column": self.column, "message": str(self.message)}
+        """The issue as plain data (the API): the message as text, without the web page's links."""
+        return {"file": self.file, "row": self.row, "column": self.column, "message": strip_tags(self.message)}
 
 
 @dataclass
