@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import Http404
@@ -16,7 +17,7 @@ from groeimodel.safeio import bare
 from groeimodel.web import access
 from groeimodel.web.audit.services import record
 from groeimodel.web.companies.forms import CompanyForm
-from groeimodel.web.companies.models import Province
+from groeimodel.web.companies.models import Company, Province
 from groeimodel.web.companies.services import create_company
 from groeimodel.web.imports.report import IMPORT_ACTION, ImportReport
 from groeimodel.web.imports.tables import TableError, display_name, read_table
@@ -111,6 +112,36 @@ def _cell_value(field: str, text: str) -> str:
     return value
 
 
+class _ImportCompanyForm(CompanyForm):
+    """The web form, with its KvK check asked once for the whole file: only a number the organisation already has
+    costs the form's own look-up (and gets its message)."""
+
+    def __init__(self, *args: Any, taken_kvk: set[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.taken_kvk = taken_kvk
+
+    def duplicate_kvk_error(self, kvk: str) -> forms.ValidationError | None:
+        if kvk not in self.taken_kvk:
+            return None
+        return super().duplicate_kvk_error(kvk)
+
+
+def _taken_kvk(user: Any, rows: list[tuple[int, list[str]]], columns: dict[str, int]) -> set[str]:
+    if "kvk_number" not in columns:
+        return set()
+    wanted = {cells[columns["kvk_number"]].strip() for _, cells in rows} - {""}
+    taken: set[str] = set()
+    organisation = user.membership.organisation_id
+    listed = sorted(wanted)
+    for start in range(0, len(listed), 500):  # SQLite takes at most 999 parameters in one query
+        taken.update(
+            Company.objects.filter(
+                organisation_id=organisation, kvk_number__in=listed[start : start + 500]
+            ).values_list("kvk_number", flat=True)
+        )
+    return taken
+
+
 def _validate_rows(
     report: ImportReport, user: Any, header: list[str], rows: list[tuple[int, list[str]]], columns: dict[str, int]
 ) -> list[tuple[dict[str, Any], list[Any]]]:
@@ -118,12 +149,13 @@ def _validate_rows(
     kvk_rows: dict[str, int] = {}
     column_of = {field: bare(header[index]) for field, index in columns.items()}
     advisor_names: dict[str, Any] | None = None
+    taken = _taken_kvk(user, rows, columns)
     for number, cells in rows:
         if any(cell.strip() for cell in cells[len(header) :]):
             report.error(number, "", _("The row has more cells than the header has columns."))
             continue
         data: dict[str, Any] = {f: _cell_value(f, cells[i]) for f, i in columns.items() if f != "advisors"}
-        form = CompanyForm(data=data, user=user)
+        form = _ImportCompanyForm(data=data, user=user, taken_kvk=taken)
         advisors: list[Any] = []
         names = [n.strip() for n in re.split(r"[,;]", cells[columns["advisors"]])] if "advisors" in columns else []
         names = [n for n in names if n]
