@@ -161,6 +161,28 @@ def test_a_header_with_an_unknown_or_missing_column_is_refused(world):
     }  # fmt: skip
 
 
+def test_a_csv_saved_by_excel_in_windows_encoding_is_read(world):
+    data = "naam;sector;werknemers;provincie\nCafé Fryslân;I;4;Fryslân\n".encode("cp1252")
+    report = import_companies(user=world.beheerder, file_name="excel.csv", data=data, lang="en")
+    assert report.ok and Company.objects.get(pk=report.created[0]).name == "Café Fryslân"
+    assert Company.objects.get(pk=report.created[0]).province == "FR"
+
+
+def test_a_sheet_with_blank_rows_above_its_header_names_the_real_rows(world):
+    data = xlsx([[], [], ["name", "sbi", "employees", "province", "kleur"], ["A", "C", 5, "UT", "rood"]])
+    report = import_companies(user=world.beheerder, file_name="blad.xlsx", data=data, lang="en")
+    assert [(e.row, e.column) for e in report.errors] == [(3, "kleur")]
+    data = xlsx([[], ["name", "sbi", "employees", "province"], ["A", "C", "veel", "UT"]])
+    report = import_companies(user=world.beheerder, file_name="blad.xlsx", data=data, lang="en")
+    assert [(e.row, e.column) for e in report.errors] == [(3, "employees")]
+
+
+def test_a_row_with_more_cells_than_the_header_is_named(world):
+    data = b"name,sbi,employees,province\nA,C,5,UT,extra\n"
+    report = import_companies(user=world.beheerder, file_name="x.csv", data=data, lang="en")
+    assert [(e.row, e.message) for e in report.errors] == [(2, "The row has more cells than the header has columns.")]
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Limits
 

@@ -66,7 +66,7 @@ def import_companies(*, user: Any, file_name: str, data: bytes, lang: str = "nl"
             report.error(exc.row, exc.column, exc.message)
             return report
         report.rows = len(table.rows)
-        columns = _columns(report, table.header)
+        columns = _columns(report, table.header, table.header_row)
         if report.errors:
             return report
         rows = _validate_rows(report, user, table.header, table.rows, columns)
@@ -76,28 +76,28 @@ def import_companies(*, user: Any, file_name: str, data: bytes, lang: str = "nl"
         return report
 
 
-def _columns(report: ImportReport, header: list[str]) -> dict[str, int]:
+def _columns(report: ImportReport, header: list[str], header_row: int) -> dict[str, int]:
     """The form field of each column by its index; every problem of the header row is reported."""
     columns: dict[str, int] = {}
     for index, name in enumerate(header):
         if not name:
-            report.error(1, "", _("Column %(number)d has no name.") % {"number": index + 1})
+            report.error(header_row, "", _("Column %(number)d has no name.") % {"number": index + 1})
             continue
         field = _FIELD_OF.get(normal_header(name))
         if field is None:
             report.error(
-                1,
+                header_row,
                 bare(name),
                 _("Unknown column. The columns are: %(columns)s.")
                 % {"columns": ", ".join(aliases[0] for aliases in COLUMNS.values())},
             )
         elif field in columns:
-            report.error(1, bare(name), _("This column appears twice."))
+            report.error(header_row, bare(name), _("This column appears twice."))
         else:
             columns[field] = index
     for field in REQUIRED:
         if field not in columns:
-            report.error(1, COLUMNS[field][0], _("This column is required."))
+            report.error(header_row, COLUMNS[field][0], _("This column is required."))
     return columns
 
 

@@ -148,7 +148,7 @@ def _answer(text: str) -> int | None:
 def _from_table(report: ImportReport, user: Any, company: Company | None, table: Table) -> list[_Scan]:
     header = table.header
     if "id" not in header:
-        report.error(1, "id", _("This column is required."))
+        report.error(table.header_row, "id", _("This column is required."))
     model = _model_of(report, table)
     if model is None or report.errors:
         return []
@@ -158,13 +158,15 @@ def _from_table(report: ImportReport, user: Any, company: Company | None, table:
         if name in ("id", "model"):
             pass
         elif not name:
-            report.error(1, "", _("Column %(number)d has no name.") % {"number": index + 1})
+            report.error(table.header_row, "", _("Column %(number)d has no name.") % {"number": index + 1})
         elif name not in model.item_index:
-            report.error(1, bare(name), _("Unknown statement id for model %(model)s.") % {"model": model.id})
+            report.error(
+                table.header_row, bare(name), _("Unknown statement id for model %(model)s.") % {"model": model.id}
+            )
         else:
             item_columns.append((index, name))
         if name and name in seen:
-            report.error(1, bare(name), _("This column appears twice."))
+            report.error(table.header_row, bare(name), _("This column appears twice."))
         seen.add(name)
     if report.errors:
         return []

@@ -43,6 +43,7 @@ class Table:
 
     header: list[str]
     rows: list[tuple[int, list[str]]]
+    header_row: int = 1  # a sheet may have blank rows above its header
 
 
 def display_name(file_name: str) -> str:
@@ -183,12 +184,12 @@ def _fit(cells: list[str], width: int) -> list[str]:
     return cells
 
 
-def _finish(header: list[str] | None, rows: list[tuple[int, list[str]]]) -> Table:
+def _finish(header: list[str] | None, rows: list[tuple[int, list[str]]], header_row: int = 1) -> Table:
     if header is None or not any(header):
         raise TableError(_("The file is empty: the first row must name the columns."))
     if not rows:
         raise TableError(_("The file has a header row but no data rows."))
-    return Table(header=header, rows=rows)
+    return Table(header=header, rows=rows, header_row=header_row)
 
 
 def _open_workbook(path: Path) -> Any:
@@ -219,6 +220,7 @@ def read_xlsx_table(path: Path, max_rows: int) -> Table:
     try:
         ws = wb[wb.sheetnames[0]]
         header: list[str] | None = None
+        header_row = 1
         rows: list[tuple[int, list[str]]] = []
         for number, values in enumerate(
             ws.iter_rows(max_row=max_rows + 1 + 1000, max_col=MAX_COLUMNS, values_only=True), start=1
@@ -227,7 +229,7 @@ def read_xlsx_table(path: Path, max_rows: int) -> Table:
             if header is None:
                 if not any(cells):
                     continue
-                header = cells
+                header, header_row = cells, number
                 while header and not header[-1]:
                     header.pop()
                 continue
@@ -236,7 +238,7 @@ def read_xlsx_table(path: Path, max_rows: int) -> Table:
             if len(rows) >= max_rows:
                 raise TableError(too_many_rows_message(max_rows))
             rows.append((number, _fit(cells, len(header))))
-        return _finish(header, rows)
+        return _finish(header, rows, header_row)
     except TableError:
         raise
     except Exception:  # a malformed sheet fails inside openpyxl's parser (SyntaxError from expat, KeyError, ...)
