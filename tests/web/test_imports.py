@@ -154,6 +154,21 @@ def test_the_page_lists_the_problems_in_dutch_and_in_english(world):
     assert not Company.objects.filter(name="A").exists()
 
 
+def test_values_from_the_file_are_shown_escaped_in_the_report(world):
+    data = b"name,sbi,employees,province,<script>alert(1)</script>\nA,C,5,UT,x\n"
+    text = page(upload(world.client_for(world.beheerder), "/companies/import/", "x.csv", data, "en"))
+    assert "<script>alert(1)</script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+
+
+def test_scans_of_several_companies_are_imported_on_their_own_page(world):
+    client = world.client_for(world.beheerder)
+    data = wave_csv([("12345678", 4)])
+    response = upload(client, "/companies/import/scans/", "golf.csv", data, "en")
+    assert response.status_code == 302
+    done = page(client.get("/companies/import/done/"))
+    assert "golf.csv: 1 scan submitted." in done and "Bakkerij Aaldering T0" in done
+
+
 def test_a_header_with_an_unknown_or_missing_column_is_refused(world):
     report = import_companies(user=world.beheerder, file_name="x.csv", data=b"name,colour\nA,red\n", lang="en")
     assert {(e.row, e.column) for e in report.errors} == {
