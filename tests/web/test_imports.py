@@ -392,6 +392,26 @@ def test_a_filled_in_offline_form_becomes_one_new_wave_of_the_chosen_company(wor
     assert ScoreRow.objects.filter(response=scan).exists()
 
 
+def test_an_offline_form_with_a_bad_answer_names_its_row_and_no_server_path(world):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(to_xlsx(MODEL, "nl")))
+    ws = wb[wb.sheetnames[0]]
+    target = next(row for row in ws.iter_rows() if row[0].value == MODEL.items[0].id)
+    target[4].value = 7
+    out = io.BytesIO()
+    wb.save(out)
+    report = import_scans(user=world.alice, company=world.garage, file_name="f.xlsx", data=out.getvalue(), lang="en")
+    assert [e.row for e in report.errors] == [target[0].row]
+    assert report.errors[0].message.startswith("The form cannot be read: sheet ")
+    assert "/tmp" not in report.errors[0].message and "upload.xlsx" not in report.errors[0].message
+    refused = import_scans(user=world.alice, company=None, file_name="f.xlsx", data=out.getvalue(), lang="en")
+    assert [e.message for e in refused.errors] == [
+        "A questionnaire form is one scan of one company: import it on the company's page."
+    ]
+    assert not Response.objects.exists()
+
+
 def test_an_empty_offline_form_is_refused(world):
     report = import_scans(
         user=world.alice, company=world.garage, file_name="leeg.xlsx", data=to_xlsx(MODEL, "nl"), lang="en"
