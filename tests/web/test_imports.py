@@ -294,6 +294,15 @@ def test_a_file_with_more_rows_than_the_limit_is_refused(world):
     assert not Company.objects.filter(name__startswith="B0").exists()
 
 
+@override_settings(IMPORT_MAX_SCANS=1)
+def test_a_wave_file_with_more_scans_than_the_scan_limit_is_refused(world):
+    report = import_scans(
+        user=world.alice, company=world.garage, file_name="g.csv", data=wave_csv([("t0", 3), ("t1", 4)]), lang="en"
+    )
+    assert [e.message for e in report.errors] == ["The file has more than 1 row; split it into smaller files."]
+    assert not Response.objects.exists()
+
+
 def test_a_csv_field_over_the_csv_limit_is_named_by_its_row(world):
     data = b'name,sbi,employees,province\n"' + b"x" * 140_000 + b'",C,5,UT\n'
     report = import_companies(user=world.beheerder, file_name="lang.csv", data=data, lang="en")

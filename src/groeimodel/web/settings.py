@@ -14,6 +14,7 @@ GROEIMODEL_BENCHMARK_MIN  a peer group needs this many other firms to compare a 
 GROEIMODEL_MONITOR_MIN    a monitor cell describing fewer firms than this is not shown (default 5).
 GROEIMODEL_IMPORT_MAX_BYTES  the largest file the import takes (default 5 MB).
 GROEIMODEL_IMPORT_MAX_ROWS   the most rows (companies or scans) one import file may hold (default 10,000).
+GROEIMODEL_IMPORT_MAX_SCANS  the most scans one import file may hold (default 1,000: each is scored and stored).
 """
 
 from __future__ import annotations
@@ -237,6 +238,7 @@ MONITOR_MIN = envint("GROEIMODEL_MONITOR_MIN", 5, minimum=2)
 # Imports of companies and scans (groeimodel.web.imports): files larger or longer are refused before they are read.
 IMPORT_MAX_BYTES = envint("GROEIMODEL_IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 IMPORT_MAX_ROWS = envint("GROEIMODEL_IMPORT_MAX_ROWS", 10_000, minimum=1)
+IMPORT_MAX_SCANS = envint("GROEIMODEL_IMPORT_MAX_SCANS", 1_000, minimum=1)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

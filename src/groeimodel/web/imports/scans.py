@@ -80,16 +80,18 @@ def import_scans(*, user: Any, company: Company | None, file_name: str, data: by
         return report
 
 
+def _max_scans() -> int:
+    return min(settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_SCANS)
+
+
 def _read(report: ImportReport, user: Any, company: Company | None, file_name: str, data: bytes) -> list[_Scan]:
     check_size(data, settings.IMPORT_MAX_BYTES)
     if suffix_of(file_name) == ".csv":
-        table = read_csv_or_xlsx(
-            file_name, data, max_bytes=settings.IMPORT_MAX_BYTES, max_rows=settings.IMPORT_MAX_ROWS
-        )
+        table = read_csv_or_xlsx(file_name, data, max_bytes=settings.IMPORT_MAX_BYTES, max_rows=_max_scans())
         return _from_table(report, user, company, table)
     with xlsx_on_disk(file_name, data) as path:
         if not is_form(path):
-            return _from_table(report, user, company, read_xlsx_table(path, settings.IMPORT_MAX_ROWS))
+            return _from_table(report, user, company, read_xlsx_table(path, _max_scans()))
         if company is None:
             raise TableError(_("A questionnaire form is one scan of one company: import it on the company's page."))
         return [_from_form(path, company)]

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import load_workbook
 
 from groeimodel import safeio
@@ -78,7 +79,11 @@ def too_large_message(max_bytes: int) -> str:
 
 
 def too_many_rows_message(max_rows: int) -> str:
-    return _("The file has more than %(rows)s rows; split it into smaller files.") % {"rows": f"{max_rows:,}"}
+    return ngettext(
+        "The file has more than %(rows)s row; split it into smaller files.",
+        "The file has more than %(rows)s rows; split it into smaller files.",
+        max_rows,
+    ) % {"rows": f"{max_rows:,}"}
 
 
 @contextmanager
