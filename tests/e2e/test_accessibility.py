@@ -44,6 +44,7 @@ NOT_PAGES = {
     "scan-report-html": "tests/e2e/test_report_page.py",
     "overview-export": "CSV download of a monitor table (tests/web/test_monitor_page.py)",
     "company-export": "POST target of the button on the company page: a zip download (tests/web/test_privacy.py)",
+    "import-result": "tests/e2e/test_imports.py (reached after an import; the upload pages' problem report there too)",
 }
 
 
@@ -169,6 +170,9 @@ def test_every_page_passes_axe_in_both_languages_and_at_both_widths(
             ("company-detail (scans done)", f"/companies/{submitted.wave.company_id}/"),
             ("company-create", "/companies/new/"),
             ("company-edit", f"/companies/{company.pk}/edit/"),
+            ("company-import", "/companies/import/"),
+            ("scan-import", "/companies/import/scans/"),
+            ("company-scan-import", f"/companies/{company.pk}/scans/import/"),
             ("scan-fill", f"/scans/{draft.pk}/"),
             ("scan-fill (last block)", f"/scans/{draft.pk}/?block={f['blocks'] - 1}"),
             ("scan-review", f"/scans/{draft.pk}/review/"),

@@ -40,6 +40,8 @@ def id_urls(world):
         ("get", f"/companies/{world.mill.pk}/edit/"),
         ("post", f"/companies/{world.mill.pk}/edit/"),
         ("post", f"/companies/{world.mill.pk}/scans/new/"),
+        ("get", f"/companies/{world.mill.pk}/scans/import/"),
+        ("post", f"/companies/{world.mill.pk}/scans/import/"),
         ("get", f"/scans/{draft.pk}/"),
         ("post", f"/scans/{draft.pk}/"),
         ("post", f"/scans/{draft.pk}/answer/"),

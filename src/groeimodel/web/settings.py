@@ -15,6 +15,9 @@ GROEIMODEL_MONITOR_MIN    a monitor cell describing fewer firms than this is not
 GROEIMODEL_TRUSTED_PROXIES  proxies believed in X-Forwarded-For: a hop count or addresses/CIDRs (see clientaddr).
 GROEIMODEL_LOGIN_RATE, GROEIMODEL_LOGIN_CONCURRENCY  login attempts per client address; password checks at once.
 GROEIMODEL_SESSION_IDLE_MINUTES  a session without a request for this long ends (default 60).
+GROEIMODEL_IMPORT_MAX_BYTES  the largest file the import takes (default 5 MB).
+GROEIMODEL_IMPORT_MAX_ROWS   the most rows (companies or scans) one import file may hold (default 10,000).
+GROEIMODEL_IMPORT_MAX_SCANS  the most scans one import file may hold (default 1,000: each is scored and stored).
 """
 
 from __future__ import annotations
@@ -234,6 +237,11 @@ EMPLOYEES_MIN = envint("GROEIMODEL_EMPLOYEES_MIN", 5, minimum=2)
 GAP_POINTS = envint("GROEIMODEL_GAP_POINTS", 20, minimum=1)
 BENCHMARK_MIN = envint("GROEIMODEL_BENCHMARK_MIN", 5, minimum=2)
 MONITOR_MIN = envint("GROEIMODEL_MONITOR_MIN", 5, minimum=2)
+
+# Imports of companies and scans (groeimodel.web.imports): files larger or longer are refused before they are read.
+IMPORT_MAX_BYTES = envint("GROEIMODEL_IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+IMPORT_MAX_ROWS = envint("GROEIMODEL_IMPORT_MAX_ROWS", 10_000, minimum=1)
+IMPORT_MAX_SCANS = envint("GROEIMODEL_IMPORT_MAX_SCANS", 1_000, minimum=1)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

@@ -8,6 +8,7 @@ from groeimodel.web.accounts import throttle
 from groeimodel.web.accounts import views as accounts
 from groeimodel.web.audit import views as audit
 from groeimodel.web.companies import views as companies
+from groeimodel.web.imports import views as imports
 from groeimodel.web.initiatives import views as initiatives
 from groeimodel.web.invitations import views as invitations
 from groeimodel.web.monitor import views as monitor
@@ -37,6 +38,10 @@ urlpatterns = [
     path("companies/<int:pk>/export/", privacy.company_export, name="company-export"),
     path("audit/", audit.audit_log, name="audit-log"),
     path("companies/<int:company_pk>/scans/new/", scans.scan_start, name="scan-start"),
+    path("companies/import/", imports.company_import, name="company-import"),
+    path("companies/import/scans/", imports.scan_import, name="scan-import"),
+    path("companies/import/done/", imports.import_result, name="import-result"),
+    path("companies/<int:pk>/scans/import/", imports.company_scan_import, name="company-scan-import"),
     path("companies/<int:company_pk>/initiatives/new/", initiatives.initiative_create, name="initiative-create"),
     path("initiatives/suggest/", initiatives.initiative_suggest, name="initiative-suggest"),
     path("initiatives/<int:pk>/", initiatives.initiative_detail, name="initiative-detail"),
