@@ -23,6 +23,7 @@ class AuditRecord(models.Model):
         EXPORT = "export", _("exported")
         OPEN = "open", _("opened")
         CLOSE = "close", _("closed")
+        IMPORT = "import", _("imported")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="audit_records")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
