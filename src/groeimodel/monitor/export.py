@@ -114,9 +114,9 @@ def _csv_cell(value: Cell) -> str:
 
 
 def csv_chunks(variables: Sequence[Variable], rows: Iterable[Sequence[Cell]]) -> Iterator[bytes]:
-    """The table as UTF-8 CSV (comma, ``"`` quoting, ``\\n``), header first, in chunks of ``BATCH_ROWS`` rows."""
+    """The table as UTF-8 CSV (RFC 4180: comma, ``"`` quoting, CRLF), header first, in chunks of ``BATCH_ROWS`` rows."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180; a field with \r or \n is quoted
     writer.writerow([neutralise(v.name) for v in variables])
     for index, row in enumerate(rows):
         _check(variables, row, index)
@@ -146,7 +146,7 @@ def codebook_rows(variables: Sequence[Variable], lang: Lang) -> list[list[str]]:
 
 def codebook_csv(variables: Sequence[Variable], lang: Lang) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180; a field with \r or \n is quoted
     for row in codebook_rows(variables, lang):
         writer.writerow([neutralise(c) for c in row])
     return buffer.getvalue().encode()
