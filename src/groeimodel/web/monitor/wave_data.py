@@ -29,6 +29,9 @@ from groeimodel.web.companies.models import Company
 from groeimodel.web.scans.models import Respondent, Response, ScoreRow
 
 CHUNK_SIZE = 2000
+# Scores (0-100) to 4 decimals: exact in every format (XLSX keeps 15 significant digits), and far finer than a
+# scan can tell apart (one answer on a block of four statements moves its score by 6.25).
+SCORE_DIGITS = 4
 
 _FIELDS = (
     "pk",
@@ -97,7 +100,7 @@ def wave_rows(
         for response_id, level, block, score in ScoreRow.objects.filter(response_id__in=ids).values_list(
             "response_id", "level", "block", "score"
         ):
-            scores.setdefault(response_id, {})[(level, block)] = score
+            scores.setdefault(response_id, {})[(level, block)] = None if score is None else round(score, SCORE_DIGITS)
         employees = dict(
             Response.objects.filter(
                 wave_id__in=wave_ids, respondent=Respondent.EMPLOYEE, status=Response.Status.SUBMITTED
@@ -116,7 +119,7 @@ def wave_rows(
             .order_by()
         ):
             if agg["n"] >= employees_min and agg["mean"] is not None:
-                employee_means[(agg["wave_id"], agg["block"])] = float(agg["mean"])
+                employee_means[(agg["wave_id"], agg["block"])] = round(float(agg["mean"]), SCORE_DIGITS)
         for row in chunk:
             response_id, wave_id = row[0], row[1]
             own = scores.get(response_id, {})
