@@ -43,6 +43,8 @@ NOT_PAGES = {
     "employee-thanks": "tests/e2e/test_employee_round.py",
     "scan-report-html": "tests/e2e/test_report_page.py",
     "overview-export": "CSV download of a monitor table (tests/web/test_monitor_page.py)",
+    "overview-download": "zip download of a monitor table (tests/web/test_monitor_downloads.py)",
+    "overview-wave-data": "zip download of the wave data (tests/web/test_monitor_downloads.py)",
 }
 
 
@@ -204,6 +206,7 @@ def test_every_page_passes_axe_in_both_languages_and_at_both_widths(
             ("user-edit", f"/users/{owner.pk}/edit/"),
             ("overview", "/overview/"),
             ("overview", "/overview/?by=year"),
+            ("overview-downloads", "/overview/downloads/"),
             ("company-archive", f"/companies/{company.pk}/archive/"),
             ("company-archived-list", "/companies/archived/"),
             ("company-restore", f"/companies/{archived.pk}/restore/"),
