@@ -29,6 +29,7 @@ import json
 import re
 import tempfile
 import zipfile
+from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any, Final, Literal
@@ -99,28 +100,26 @@ def _check(variables: Sequence[Variable], row: Sequence[Cell], index: int) -> No
         raise ValueError(f"row {index}: {len(row)} cells for {len(variables)} variables")
 
 
-def _csv_cell(value: Cell) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return neutralise(value)
-    if isinstance(value, bool):
-        return str(int(value))
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
-
-
 def csv_chunks(variables: Sequence[Variable], rows: Iterable[Sequence[Cell]]) -> Iterator[bytes]:
-    """The table as UTF-8 CSV (RFC 4180: comma, ``"`` quoting, CRLF), header first, in chunks of ``BATCH_ROWS`` rows."""
+    """The table as UTF-8 CSV (RFC 4180: comma, ``"`` quoting, CRLF), header first, in chunks of ``BATCH_ROWS`` rows.
+
+    The csv module writes ``None`` as an empty field, a float as its shortest exact form and a date as
+    ``YYYY-MM-DD``; only the text columns are looked at, for formulas."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180; a field with \r or \n is quoted
     writer.writerow([neutralise(v.name) for v in variables])
+    text_columns = [i for i, v in enumerate(variables) if v.kind == "text"]
+    width = len(variables)
     for index, row in enumerate(rows):
-        _check(variables, row, index)
-        writer.writerow([_csv_cell(c) for c in row])
+        if len(row) != width:
+            _check(variables, row, index)
+        if text_columns:
+            row = list(row)
+            for i in text_columns:
+                value = row[i]
+                if isinstance(value, str) and value.startswith(_FORMULA_START):
+                    row[i] = "'" + value
+        writer.writerow(row)
         if index % BATCH_ROWS == BATCH_ROWS - 1:
             yield buffer.getvalue().encode()
             buffer.seek(0)
@@ -233,13 +232,23 @@ def write_sav(
     empty text is an empty string. Refuses (:class:`ExportTooLarge`) more than ``max_rows`` rows."""
     import pyreadstat
 
-    columns: list[list[Cell]] = [[] for _ in variables]
+    # Numbers go into arrays of doubles (8 bytes a value, not a Python float each) and repeated text is kept
+    # once: that is what bounds the memory of a .sav export to about 8 bytes per cell.
+    numeric = [v.kind in ("integer", "number") for v in variables]
+    columns: list[Any] = [array("d") if n else [] for n in numeric]
+    texts: dict[str, str] = {}
+    nan = float("nan")
     for index, row in enumerate(rows):
         if index >= max_rows:
             raise ExportTooLarge(index + 1, max_rows)
         _check(variables, row, index)
-        for col, value in zip(columns, row, strict=True):
-            col.append(value)
+        for i, value in enumerate(row):
+            if numeric[i]:
+                columns[i].append(nan if value is None else float(value))  # type: ignore[arg-type]
+            elif isinstance(value, str):
+                columns[i].append(texts.setdefault(value, value))
+            else:
+                columns[i].append(value)
     frame = _frame(variables, columns)
     del columns
     value_labels: dict[str, dict[Any, str]] = {}
@@ -267,7 +276,7 @@ def _measure(v: Variable) -> str:
     return "scale" if v.kind == "integer" else "nominal"
 
 
-def _frame(variables: Sequence[Variable], columns: list[list[Cell]]) -> Any:
+def _frame(variables: Sequence[Variable], columns: list[Any]) -> Any:
     """A pandas data frame (what pyreadstat writes from): numbers as float64 with NaN for empty, text with "" for
     empty (SPSS text has no missing value), dates as ``datetime.date`` objects."""
     import numpy as np
@@ -278,7 +287,7 @@ def _frame(variables: Sequence[Variable], columns: list[list[Cell]]) -> Any:
         if v.kind == "text":
             data[v.name] = pd.Series(["" if c is None else c for c in col], dtype=object)
         elif v.kind in ("integer", "number"):
-            data[v.name] = pd.Series(np.array([np.nan if c is None else c for c in col], dtype=np.float64))
+            data[v.name] = pd.Series(np.frombuffer(col, dtype=np.float64))
         else:
             data[v.name] = pd.Series(col, dtype=object)
     return pd.DataFrame(data)
