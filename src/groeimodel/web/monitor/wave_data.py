@@ -7,8 +7,9 @@ aggregates (their number and their mean per block when at least ``GROEIMODEL_EMP
 score there, else empty). The company's name and KvK number are left out: a researcher needs to follow a firm
 over its waves, not to know which firm it is (data minimisation); the beheerder can look a number up in the app.
 
-The scans are read with ``.iterator(chunk_size=...)``; per chunk, one query for their score rows and two for the
-employees' aggregates, so memory stays flat however many waves there are.
+The scans are read with ``.iterator(chunk_size=...)``; per chunk, one query for their scores (the database pivots
+the score rows into a column per level and block) and two for the employees' aggregates, so memory stays flat
+however many waves there are.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from decimal import Decimal
 from typing import IO, Any
 
 from django.conf import settings
-from django.db.models import Avg, Count, QuerySet
+from django.db.models import Avg, Count, Max, Q, QuerySet
 
 from groeimodel.model import DEFAULT_MODEL, load_model
 from groeimodel.monitor.codebook import Lang
@@ -92,15 +93,22 @@ def wave_rows(
     blocks = [(b.level, b.id) for b in model.blocks]
     indicators = [i.id for lv in model.levels for i in lv.indicators if i.business_case is None]
     growth = len(WAVE_GROWTH)
+    measures = [(lv, "") for lv in levels] + blocks
+    pivot = {f"m{i}": Max("score", filter=Q(level=lv, block=b)) for i, (lv, b) in enumerate(measures)}
+    missing = (None,) * len(measures)
     scans = scans_to_export(companies, model_id).values_list(*_FIELDS).iterator(chunk_size=chunk_size)
     for chunk in _chunks(scans, chunk_size):
         ids = [row[0] for row in chunk]
         wave_ids = [row[1] for row in chunk]
-        scores: dict[int, dict[tuple[int, str], float | None]] = {}
-        for response_id, level, block, score in ScoreRow.objects.filter(response_id__in=ids).values_list(
-            "response_id", "level", "block", "score"
-        ):
-            scores.setdefault(response_id, {})[(level, block)] = None if score is None else round(score, SCORE_DIGITS)
+        # One row per scan with a column per level and block: the database pivots its score rows.
+        scores = {
+            row[0]: row[1:]
+            for row in ScoreRow.objects.filter(response_id__in=ids)
+            .values("response_id")
+            .annotate(**pivot)
+            .order_by()
+            .values_list("response_id", *pivot)
+        }
         employees = dict(
             Response.objects.filter(
                 wave_id__in=wave_ids, respondent=Respondent.EMPLOYEE, status=Response.Status.SUBMITTED
@@ -122,7 +130,7 @@ def wave_rows(
                 employee_means[(agg["wave_id"], agg["block"])] = round(float(agg["mean"]), SCORE_DIGITS)
         for row in chunk:
             response_id, wave_id = row[0], row[1]
-            own = scores.get(response_id, {})
+            own = scores.get(response_id, missing)
             level_indicators = row[12 + growth] or {}
             n_employees = employees.get(wave_id, 0)
             yield (
@@ -133,8 +141,7 @@ def wave_rows(
                 row[9],
                 row[10],
                 row[11],
-                *(own.get((lv, "")) for lv in levels),
-                *(own.get(block) for block in blocks),
+                *(None if v is None else round(v, SCORE_DIGITS) for v in own),
                 *(_number(v) for v in row[12 : 12 + growth]),
                 *(_number(level_indicators.get(i)) for i in indicators),
                 n_employees if n_employees >= employees_min else None,
