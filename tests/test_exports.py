@@ -255,3 +255,11 @@ def test_the_wave_data_codebook_names_every_level_block_and_the_employees_aggreg
     assert "level_3" in names and "level_4" not in names
     assert all(b.id in names and f"{b.id}_employees" in names for b in model.blocks)
     assert "kvk_number" not in names and "name" not in names
+
+
+def test_a_block_id_spss_does_not_accept_is_written_with_an_underscore_in_the_sav(tmp_path):
+    variables = (Variable("l1.co-creatie", "number", "score co-creatie", "co-creation score"),)
+    path = tmp_path / "t.sav"
+    path.write_bytes(unzip(ExportTable("t", variables, iter([(50.0,)])), "sav").read("t.sav"))
+    frame, meta = pyreadstat.read_sav(str(path), output_format="dict")
+    assert list(frame) == ["l1.co_creatie"] and meta.column_names_to_labels["l1.co_creatie"] == "score co-creatie"

@@ -251,6 +251,7 @@ def write_sav(
                 columns[i].append(value)
     frame = _frame(variables, columns)
     del columns
+    frame.columns = [sav_name(v.name) for v in variables]
     value_labels: dict[str, dict[Any, str]] = {}
     for v in variables:
         if v.values:
@@ -262,10 +263,19 @@ def write_sav(
         frame,
         path,
         file_label=file_label[:64],
-        column_labels={v.name: v.label(lang) for v in variables},
-        variable_value_labels=value_labels,
-        variable_measure={v.name: _measure(v) for v in variables},
+        column_labels={sav_name(v.name): v.label(lang) for v in variables},
+        variable_value_labels={sav_name(name): labels for name, labels in value_labels.items()},
+        variable_measure={sav_name(v.name): _measure(v) for v in variables},
     )
+
+
+_SAV_INVALID = re.compile(r"[^A-Za-z0-9_.@#$]")
+
+
+def sav_name(name: str) -> str:
+    """A variable name as SPSS accepts it: letters, digits and ``_ . @ # $`` (a block id's ``-`` becomes ``_``),
+    not ending in a period. The shipped models' names need no change."""
+    return _SAV_INVALID.sub("_", name).rstrip(".") or "v"
 
 
 def _measure(v: Variable) -> str:
