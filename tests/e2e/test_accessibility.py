@@ -45,6 +45,8 @@ NOT_PAGES = {
     "overview-export": "CSV download of a monitor table (tests/web/test_monitor_page.py)",
     "company-export": "POST target of the button on the company page: a zip download (tests/web/test_privacy.py)",
     "import-result": "tests/e2e/test_imports.py (reached after an import; the upload pages' problem report there too)",
+    "overview-download": "zip download of a monitor table (tests/web/test_monitor_downloads.py)",
+    "overview-wave-data": "zip download of the wave data (tests/web/test_monitor_downloads.py)",
 }
 
 
@@ -215,6 +217,7 @@ def test_every_page_passes_axe_in_both_languages_and_at_both_widths(
             ("user-edit", f"/users/{owner.pk}/edit/"),
             ("overview", "/overview/"),
             ("overview", "/overview/?by=year"),
+            ("overview-downloads", "/overview/downloads/"),
             ("company-archive", f"/companies/{company.pk}/archive/"),
             ("company-archived-list", "/companies/archived/"),
             ("company-restore", f"/companies/{archived.pk}/restore/"),

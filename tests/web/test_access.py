@@ -165,6 +165,21 @@ def test_only_beheerder_and_analist_see_aggregates(world):
     assert world.client_for(world.ondernemer).get("/overview/").status_code == 404
 
 
+def test_only_beheerder_and_analist_download_the_overviews_tables(world):
+    url = "/overview/download/positions/csv/"
+    assert world.client_for(world.beheerder).get(url).status_code == 200
+    assert world.client_for(world.analist).get(url).status_code == 200
+    for user in (world.alice, world.ondernemer, world.bob):
+        assert world.client_for(user).get(url).status_code == 404
+
+
+def test_only_the_beheerder_exports_the_wave_data(world):
+    url = "/overview/wave-data/csv/?model=groeimodel"
+    assert world.client_for(world.beheerder).get(url).status_code == 200
+    for user in (world.analist, world.alice, world.ondernemer, world.bob):
+        assert world.client_for(user).get(url).status_code == 404
+
+
 def test_a_deactivated_user_is_logged_out_and_sees_nothing(world):
     client = world.client_for(world.alice)
     world.alice.is_active = False
@@ -174,7 +189,16 @@ def test_a_deactivated_user_is_logged_out_and_sees_nothing(world):
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page(client, world):
-    for url in ("/companies/", f"/companies/{world.bakery.pk}/", "/users/", "/overview/", "/overview/means.csv"):
+    for url in (
+        "/companies/",
+        f"/companies/{world.bakery.pk}/",
+        "/users/",
+        "/overview/",
+        "/overview/means.csv",
+        "/overview/downloads/",
+        "/overview/download/means/sav/",
+        "/overview/wave-data/csv/?model=groeimodel",
+    ):
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/accounts/login/"), url
 

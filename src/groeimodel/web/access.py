@@ -23,6 +23,8 @@ see aggregates         yes         no                     no              yes
 export a company       all (org),  assigned to them       their own       no
 (privacy export)       archived too
 read the audit log     yes (org)   no                     no              no
+export the monitor     yes         no                     no              yes
+export wave data       yes         no                     no              no
 =====================  ==========  =====================  ==============  ========
 
 An archived company is hidden from every list, count and aggregate, and from every selector below except
@@ -144,6 +146,21 @@ def aggregate_companies_for(user: AnyUser) -> QuerySet[Company]:
     for those who may see aggregates; none for anyone else. Never shown one by one."""
     m = membership_of(user)
     if m is None or not can_see_aggregates(user):
+        return Company.objects.none()
+    return Company.objects.filter(organisation_id=m.organisation_id, archived_at__isnull=True)
+
+
+def can_export_wave_data(user: AnyUser) -> bool:
+    """The organisation's wave data at block level (one row per scan, companies by internal number) is the
+    administrator's; everyone else sees the firms only through the monitor's protected tables."""
+    return role_of(user) == Role.BEHEERDER
+
+
+def wave_data_companies_for(user: AnyUser) -> QuerySet[Company]:
+    """The companies whose wave data ``user`` may export: the organisation's non-archived companies, for the
+    administrator; none for anyone else."""
+    m = membership_of(user)
+    if m is None or not can_export_wave_data(user):
         return Company.objects.none()
     return Company.objects.filter(organisation_id=m.organisation_id, archived_at__isnull=True)
 

@@ -148,6 +148,7 @@ TEMPLATES = [
             ],
             # amount, percent, number and longdate filters in every template (groeimodel.formats underneath)
             "builtins": ["groeimodel.web.formatting"],
+            "libraries": {"monitor_downloads": "groeimodel.web.monitor.download_tags"},
         },
     }
 ]

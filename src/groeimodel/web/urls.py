@@ -11,6 +11,7 @@ from groeimodel.web.companies import views as companies
 from groeimodel.web.imports import views as imports
 from groeimodel.web.initiatives import views as initiatives
 from groeimodel.web.invitations import views as invitations
+from groeimodel.web.monitor import exports as monitor_exports
 from groeimodel.web.monitor import views as monitor
 from groeimodel.web.scans import report_views, waves
 from groeimodel.web.scans import views as scans
@@ -27,6 +28,9 @@ urlpatterns = [
     path("users/<int:pk>/send-reset/", manage_users.user_send_reset, name="user-send-reset"),
     path("overview/", monitor.monitor, name="overview"),
     path("overview/<str:table>.csv", monitor.monitor_export, name="overview-export"),
+    path("overview/downloads/", monitor_exports.downloads, name="overview-downloads"),
+    path("overview/download/<slug:table>/<slug:fmt>/", monitor_exports.monitor_download, name="overview-download"),
+    path("overview/wave-data/<slug:fmt>/", monitor_exports.wave_data_download, name="overview-wave-data"),
     path("companies/", companies.company_list, name="company-list"),
     path("companies/new/", companies.company_create, name="company-create"),
     path("companies/<int:pk>/", companies.company_detail, name="company-detail"),
