@@ -144,6 +144,12 @@ def aggregate_companies_for(user: AnyUser) -> QuerySet[Company]:
     return Company.objects.filter(organisation_id=m.organisation_id, archived_at__isnull=True)
 
 
+def national_companies() -> QuerySet[Company]:
+    """The companies the public national monitor covers: every organisation's non-archived companies. Only ever
+    aggregated (k-anonymously), never shown one by one."""
+    return Company.objects.filter(archived_at__isnull=True)
+
+
 def waves_for(user: AnyUser) -> QuerySet[Wave]:
     return Wave.objects.filter(company__in=companies_for(user))
 

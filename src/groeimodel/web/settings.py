@@ -12,6 +12,7 @@ GROEIMODEL_EMPLOYEES_MIN  employees' scores are shown only from this many answer
 GROEIMODEL_GAP_POINTS     owner/employee gap in points above which a block is marked (default 20).
 GROEIMODEL_BENCHMARK_MIN  a peer group needs this many other firms to compare a firm with (default 5).
 GROEIMODEL_MONITOR_MIN    a monitor cell describing fewer firms than this is not shown (default 5).
+GROEIMODEL_PUBLIC_MONITOR "true": the national monitor at /monitor/ without login (off by default).
 """
 
 from __future__ import annotations
@@ -231,6 +232,7 @@ EMPLOYEES_MIN = envint("GROEIMODEL_EMPLOYEES_MIN", 5, minimum=2)
 GAP_POINTS = envint("GROEIMODEL_GAP_POINTS", 20, minimum=1)
 BENCHMARK_MIN = envint("GROEIMODEL_BENCHMARK_MIN", 5, minimum=2)
 MONITOR_MIN = envint("GROEIMODEL_MONITOR_MIN", 5, minimum=2)
+PUBLIC_MONITOR = envbool("GROEIMODEL_PUBLIC_MONITOR")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
