@@ -33,7 +33,7 @@ from django.db.models.functions import Cast, ExtractYear
 from groeimodel.model import load_model
 from groeimodel.monitor import CountTable, Dimension, MeanTable, measure_key, protect_counts, protect_means
 from groeimodel.monitor.codebook import MOVEMENTS, PROVINCES, SBI_SECTIONS, SIZE_CLASSES
-from groeimodel.monitor.cube import protect_cube, protect_mean_cube
+from groeimodel.monitor.cube import CountCube, protect_cube, protect_mean_cube
 from groeimodel.monitor.suppression import hidden_in_line
 from groeimodel.monitor.tables import Key
 from groeimodel.web.companies.models import Company
@@ -110,6 +110,37 @@ def _score_key(dimension: Dimension) -> Any:
     return ExtractYear("wave__date") if dimension == "year" else F(_FIELD[dimension].removeprefix("wave__"))
 
 
+def _cube(
+    scans: QuerySet[Response],
+    column: str,
+    columns: tuple[Key, ...],
+    dimension: Dimension,
+    rows: tuple[Key, ...],
+    other: Dimension,
+    other_rows: tuple[Key, ...],
+    k: int,
+) -> CountCube:
+    """The protected cube of ``dimension`` and ``other``, always built in the order of MONITOR_DIMENSIONS, so that
+    "by province, only sector C" and "by sector, only province UT" are slices of one and the same protection."""
+    (first, first_rows), (second, second_rows) = sorted(
+        ((dimension, rows), (other, other_rows)), key=lambda d: MONITOR_DIMENSIONS.index(d[0])
+    )
+    found = (
+        scans.annotate(a=F(_FIELD[first]), b=F(_FIELD[second]))
+        .values("a", "b", column)
+        .annotate(firms=Count("pk"))
+        .order_by()
+    )
+    a_of = {r: i for i, r in enumerate(first_rows)}
+    b_of = {r: i for i, r in enumerate(second_rows)}
+    column_of = {c: i for i, c in enumerate(columns)}
+    counts = np.zeros((len(first_rows), len(second_rows), len(columns)), dtype=np.int64)
+    for r in found:
+        if r["a"] in a_of and r["b"] in b_of and r[column] in column_of:
+            counts[a_of[r["a"]], b_of[r["b"]], column_of[r[column]]] += r["firms"]
+    return protect_cube(first, first_rows, second, second_rows, columns, counts, k)
+
+
 def _count_table(
     scans: QuerySet[Response],
     column: str,
@@ -130,18 +161,7 @@ def _count_table(
             if r["key"] in row_of and r[column] in column_of:
                 counts[row_of[r["key"]], column_of[r[column]]] += r["firms"]
         return protect_counts(dimension, rows, columns, counts, k)
-    x_of = {r: i for i, r in enumerate(x_rows)}
-    found = (
-        scans.annotate(x=F(_FIELD[where.dimension]), key=F(_FIELD[dimension]))
-        .values("x", "key", column)
-        .annotate(firms=Count("pk"))
-        .order_by()
-    )
-    cube_counts = np.zeros((len(x_rows), len(rows), len(columns)), dtype=np.int64)
-    for r in found:
-        if r["x"] in x_of and r["key"] in row_of and r[column] in column_of:
-            cube_counts[x_of[r["x"]], row_of[r["key"]], column_of[r[column]]] += r["firms"]
-    cube = protect_cube(where.dimension, x_rows, dimension, rows, columns, cube_counts, k)
+    cube = _cube(scans, column, columns, dimension, rows, where.dimension, x_rows, k)
     return cube.by(dimension, where=where.value)
 
 
@@ -185,31 +205,23 @@ def mean_table(
             dimension, rows, levels, firms, sums, hidden_groups=[t is None for t in counts.row_totals], k=k
         )
     x_rows = years if where.dimension == "year" else _rows(where.dimension, ())
-    x_of = {r: i for i, r in enumerate(x_rows)}
-    found = (
-        scans.annotate(x=F(_FIELD[where.dimension]), key=F(_FIELD[dimension]))
-        .values("x", "key", "position")
-        .annotate(firms=Count("pk"))
-        .order_by()
-    )
-    cube_counts = np.zeros((len(x_rows), len(rows), len(positions)), dtype=np.int64)
-    for r in found:
-        if r["x"] in x_of and r["key"] in row_of and r["position"] in positions:
-            cube_counts[x_of[r["x"]], row_of[r["key"]], r["position"]] += r["firms"]
-    cube = protect_cube(where.dimension, x_rows, dimension, rows, positions, cube_counts, k)
-    summed = (
-        score_rows.annotate(x=_score_key(where.dimension))
-        .values("x", "key", "level")
+    cube = _cube(scans, "position", positions, dimension, rows, where.dimension, x_rows, k)
+    first, second = cube.x_dimension, cube.y_dimension
+    a_of = {r: i for i, r in enumerate(cube.x_rows)}
+    b_of = {r: i for i, r in enumerate(cube.y_rows)}
+    summed_ab = (
+        score_rows.annotate(a=_score_key(first), b=_score_key(second))
+        .values("a", "b", "level")
         .annotate(firms=Count("score"), total=Sum("score"))
         .order_by()
     )
-    firms3 = np.zeros((len(x_rows), len(rows), n_levels), dtype=np.int64)
-    sums3 = np.zeros((len(x_rows), len(rows), n_levels), dtype=np.float64)
-    for s in summed:
-        level = int(s["level"])
-        if s["x"] in x_of and s["key"] in row_of and 1 <= level <= n_levels:
-            firms3[x_of[s["x"]], row_of[s["key"]], level - 1] += s["firms"]
-            sums3[x_of[s["x"]], row_of[s["key"]], level - 1] += s["total"] or 0.0
+    firms3 = np.zeros((len(cube.x_rows), len(cube.y_rows), n_levels), dtype=np.int64)
+    sums3 = np.zeros((len(cube.x_rows), len(cube.y_rows), n_levels), dtype=np.float64)
+    for row in summed_ab:
+        level = int(row["level"])
+        if row["a"] in a_of and row["b"] in b_of and 1 <= level <= n_levels:
+            firms3[a_of[row["a"]], b_of[row["b"]], level - 1] += row["firms"]
+            sums3[a_of[row["a"]], b_of[row["b"]], level - 1] += row["total"] or 0.0
     return protect_mean_cube(cube, firms3, sums3, columns=levels, k=k).by(dimension, where=where.value)
 
 
