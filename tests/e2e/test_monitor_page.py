@@ -21,8 +21,9 @@ SECTORS = ("C", "F", "G", "M")
 PROVINCES = ("GE", "NB", "UT", "ZH")
 
 
-def populate(organisation_id: int, n: int = 60) -> None:
-    """``n`` companies over four sectors and four provinces, each with a scan in 2025 and most with one in 2026."""
+def populate(organisation_id: int, n: int = 80) -> None:
+    """``n`` companies over four sectors, four provinces and the four size classes, each with a scan in 2025 at one
+    of three positions and most with one in 2026 (half of them a step up)."""
     from groeimodel.web.companies.models import Company
     from groeimodel.web.scans.models import Wave
     from groeimodel.web.scans.services import model_of, save_answers, start_scan, submit_scan
@@ -35,7 +36,8 @@ def populate(organisation_id: int, n: int = 60) -> None:
             province=PROVINCES[(i // 4) % 4],
             employees=(4, 12, 40, 80)[(i // 2) % 4],
         )
-        for wave, (year, value, fte) in enumerate(((2025, 1 + i % 4, 10), (2026, 2 + i % 4, 12))):
+        first = (1, 3, 5)[(i // 4) % 3]
+        for wave, (year, value, fte) in enumerate(((2025, first, 10), (2026, min(5, first + i % 2 * 2), 12))):
             if wave == 1 and i % 5 == 0:
                 continue
             scan = start_scan(company=company, user=None)
@@ -65,9 +67,11 @@ def test_the_monitor_of_a_populated_organisation_shows_its_tables_and_charts(
     expect(industrie.locator("td").last).to_have_text(re.compile(r"^\d+$"))  # 15 firms or more: shown
     expect(page.locator("svg.lines")).to_have_count(2)
     expect(page.locator("svg.bars")).to_have_count(4)
-    page.locator("#positions-heading").scroll_into_view_if_needed()
-    page.screenshot(path=str(REPO_ROOT / "docs" / "screenshots" / "monitor.png"), full_page=False)
     assert_accessible(page, "overview")
+    page.set_viewport_size({"width": 1280, "height": 1500})
+    page.goto(f"{site}/overview/?by=size_class")
+    expect(page.locator("#positions-table tfoot td").last).to_have_text(re.compile(r"^\d+$"))
+    page.screenshot(path=str(REPO_ROOT / "docs" / "screenshots" / "monitor.png"), full_page=False)
     page.locator("#id_by").select_option("province")
     page.locator("#id_filter").select_option("sbi_section:C")
     page.locator("form.monitor-choice button[type=submit]").click()
