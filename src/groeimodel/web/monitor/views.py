@@ -28,6 +28,7 @@ from groeimodel.web.monitor.queries import (
     GROWTH_INDICATORS,
     MONITOR_DIMENSIONS,
     Filter,
+    MonitorTables,
     growth_table,
     mean_table,
     movement_table,
@@ -180,6 +181,7 @@ def _sections(choice: Choice, k: int) -> list[dict[str, Any]]:
     sections.append(
         {
             "table": "positions",
+            "data": positions,
             "heading": _("Companies per position on the ladder, by %(dimension)s") % {"dimension": dimension_name},
             "view": _count_view(positions, position_names, model_id),
             "dimension_name": dimension_name,
@@ -197,6 +199,7 @@ def _sections(choice: Choice, k: int) -> list[dict[str, Any]]:
     sections.append(
         {
             "table": "means",
+            "data": means,
             "heading": _("Mean level scores, by %(dimension)s") % {"dimension": dimension_name},
             "view": _mean_view(means, level_names, model_id),
             "dimension_name": dimension_name,
@@ -318,6 +321,7 @@ def _filter_options(choice: Choice) -> list[tuple[str, list[tuple[str, str]]]]:
 def _render(request: HttpRequest, choice: Choice, *, public: bool) -> HttpResponse:
     lang = current_lang()
     k = settings.MONITOR_MIN
+    sections = _sections(choice, k)
     context = {
         "public": public,
         "page_url": "public-monitor" if public else "overview",
@@ -331,7 +335,14 @@ def _render(request: HttpRequest, choice: Choice, *, public: bool) -> HttpRespon
         "filter_error": choice.filter_error,
         "query": choice.query(),
         "k": k,
-        "sections": _sections(choice, k),
+        "sections": sections,
+        "tables": MonitorTables(
+            choice.model_id,
+            len(load_model(choice.model_id).levels),
+            choice.by,
+            sections[0]["data"],
+            sections[1]["data"],
+        ),
     }
     return render(request, "monitor/overview.html", context)
 
