@@ -25,8 +25,8 @@ Protection (:func:`hidden_in_cube`), for a cube whose two faces are the unfilter
    fixed (an inner cell before a row total).
 3. **Determined cells**: a hidden cell can follow from several lines together. Write every line with a hidden
    cell as an equation in the hidden cells (published cells are constants); a hidden cell is determined exactly
-   when its unit vector lies in the row space of that system (:func:`determined`, by singular values, per
-   connected group of hidden cells). For a determined cell the smallest free cell of one of its lines is hidden
+   when its unit vector lies in the row space of that system (:func:`determined`, by an eigendecomposition,
+   per connected group of hidden cells). For a determined cell the smallest free cell of one of its lines is hidden
    too, and the rules run again. At the end every hidden cell lies on a null vector of the system: moving the
    hidden cells along it (by a little, both ways; every hidden non-empty cell holds at least 1) changes no
    published figure, so no hidden value can be worked out, only bounded.
@@ -37,6 +37,7 @@ show them).
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -94,7 +95,7 @@ def determined(hidden: BoolArray) -> list[Cell]:
     last cell) add up to zero. Published cells are constants, so the equation's hidden part is known. A hidden
     cell is determined exactly when its unit vector lies in the row space of those equations: when the
     projection of that unit vector onto the row space has length 1. Computed per connected group of hidden
-    cells (cells sharing a line), each by one singular value decomposition.
+    cells (cells sharing a line), each by one eigendecomposition of the system's Gram matrix.
     """
     shape = tuple(int(n) for n in hidden.shape)
     cells: list[Cell] = [tuple(int(i) for i in c) for c in np.argwhere(hidden)]
@@ -127,9 +128,11 @@ def determined(hidden: BoolArray) -> list[Cell]:
         for row, (axis, _rest) in enumerate(sorted(lines)):
             for m in line_members[(axis, _rest)]:
                 matrix[row, local[m]] = -1.0 if cells[m][axis] == shape[axis] - 1 else 1.0
-        _u, singular, vt = np.linalg.svd(matrix, full_matrices=False)
-        rank = int((singular > 1e-9 * max(1.0, float(singular[0]))).sum()) if singular.size else 0
-        projection = (vt[:rank] ** 2).sum(axis=0)
+        # The row space of the matrix is the range of its Gram matrix: the eigenvectors of the non-zero
+        # eigenvalues (a symmetric eigendecomposition of cells x cells, much faster than an SVD of lines x cells).
+        values, vectors = np.linalg.eigh(matrix.T @ matrix)
+        keep = values > 1e-8 * max(1.0, float(values[-1]))
+        projection = (vectors[:, keep] ** 2).sum(axis=1)
         found += [cells[m] for m in members if projection[local[m]] > 1 - 1e-7]
     return sorted(found)
 
@@ -178,14 +181,22 @@ def hidden_in_cube(full: IntArray, k: int, *, preset: BoolArray, fixed: BoolArra
         found = determined(hidden)
         if not found:
             return hidden
-        near = [c for axis, rest in _lines_of(found[0], shape) for c in _line_cells(shape, axis, rest)]
-        cell = _complement(full, hidden, fixed, near)
-        if cell is None:
-            every = [tuple(int(i) for i in c) for c in np.argwhere(nonempty)]
-            cell = _complement(full, hidden, fixed, every)
-        if cell is None:
-            return give_up()
-        hidden[cell] = True
+        # One complement for each determined cell whose lines no earlier one of this round touched (cells apart
+        # from each other are protected independently; the others are looked at again in the next round).
+        touched: set[tuple[int, Cell]] = set()
+        for target in found:
+            lines = set(_lines_of(target, shape))
+            if lines & touched:
+                continue
+            near = [c for axis, rest in lines for c in _line_cells(shape, axis, rest)]
+            cell = _complement(full, hidden, fixed, near)
+            if cell is None:
+                every = [tuple(int(i) for i in c) for c in np.argwhere(nonempty & ~hidden & ~fixed)]
+                cell = _complement(full, hidden, fixed, every)
+            if cell is None:
+                return give_up()
+            hidden[cell] = True
+            touched |= lines | set(_lines_of(cell, shape))
 
 
 def _face_mask(table: CountTable) -> BoolArray:
@@ -250,7 +261,24 @@ def protect_cube(
     """
     if x_dimension == y_dimension:
         raise ValueError("a cube needs two different dimensions")
-    full = cube_with_margins(counts)
+    inner = np.ascontiguousarray(counts, dtype=np.int64)
+    return _protect_cube(x_dimension, x_rows, y_dimension, y_rows, columns, inner.tobytes(), inner.shape, k)
+
+
+@functools.lru_cache(maxsize=64)
+def _protect_cube(
+    x_dimension: Dimension,
+    x_rows: tuple[Key, ...],
+    y_dimension: Dimension,
+    y_rows: tuple[Key, ...],
+    columns: tuple[Key, ...],
+    data: bytes,
+    shape: tuple[int, ...],
+    k: int,
+) -> CountCube:
+    """:func:`protect_cube`, remembered for the same counts: every filter value of one pair of dimensions, and the
+    tables of counts and of means of one page, are slices of the same cube."""
+    full = cube_with_margins(np.frombuffer(data, dtype=np.int64).reshape(shape))
     if full.shape != (len(x_rows) + 1, len(y_rows) + 1, len(columns) + 1):
         raise ValueError(f"counts must have shape {(len(x_rows), len(y_rows), len(columns))}")
     by_x = protect_counts(x_dimension, x_rows, columns, full[:-1, -1, :-1], k)
@@ -265,6 +293,8 @@ def protect_cube(
     # Nothing below a hidden face cell is shown.
     preset[:-1, :-1, :] |= x_face[:-1, None, :] | y_face[None, :-1, :]
     hidden = hidden_in_cube(full, k, preset=preset, fixed=fixed)
+    full.setflags(write=False)  # shared by every caller of the cache
+    hidden.setflags(write=False)
     return CountCube(x_dimension, x_rows, y_dimension, y_rows, columns, full, hidden)
 
 
