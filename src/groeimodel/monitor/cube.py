@@ -44,6 +44,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from threadpoolctl import threadpool_limits
 
 from groeimodel.monitor.suppression import BoolArray, IntArray, hidden_cells
 from groeimodel.monitor.tables import (
@@ -121,20 +122,30 @@ def determined(hidden: BoolArray) -> list[Cell]:
     for n in range(len(cells)):
         groups.setdefault(root(n), []).append(n)
     found: list[Cell] = []
-    for members in groups.values():
-        local = {m: i for i, m in enumerate(members)}
-        lines = {line for m in members for line in _lines_of(cells[m], shape)}
-        matrix = np.zeros((len(lines), len(members)))
-        for row, (axis, _rest) in enumerate(sorted(lines)):
-            for m in line_members[(axis, _rest)]:
-                matrix[row, local[m]] = -1.0 if cells[m][axis] == shape[axis] - 1 else 1.0
-        # The row space of the matrix is the range of its Gram matrix: the eigenvectors of the non-zero
-        # eigenvalues (a symmetric eigendecomposition of cells x cells, much faster than an SVD of lines x cells).
-        values, vectors = np.linalg.eigh(matrix.T @ matrix)
-        keep = values > 1e-8 * max(1.0, float(values[-1]))
-        projection = (vectors[:, keep] ** 2).sum(axis=1)
-        found += [cells[m] for m in members if projection[local[m]] > 1 - 1e-7]
+    # The matrices are small (hundreds to a few thousand cells); BLAS threads only contend with each other and with
+    # the other requests of the server (measured: 20 times slower with them on a busy two-core machine).
+    with threadpool_limits(limits=1, user_api="blas"):
+        for members in groups.values():
+            found += _determined_in(members, cells, line_members, shape)
     return sorted(found)
+
+
+def _determined_in(
+    members: list[int], cells: list[Cell], line_members: dict[tuple[int, Cell], list[int]], shape: tuple[int, ...]
+) -> list[Cell]:
+    """:func:`determined` for one connected group of hidden cells (indices into ``cells``)."""
+    local = {m: i for i, m in enumerate(members)}
+    lines = {line for m in members for line in _lines_of(cells[m], shape)}
+    matrix = np.zeros((len(lines), len(members)))
+    for row, (axis, _rest) in enumerate(sorted(lines)):
+        for m in line_members[(axis, _rest)]:
+            matrix[row, local[m]] = -1.0 if cells[m][axis] == shape[axis] - 1 else 1.0
+    # The row space of the matrix is the range of its Gram matrix: the eigenvectors of the non-zero
+    # eigenvalues (a symmetric eigendecomposition of cells x cells, much faster than an SVD of lines x cells).
+    values, vectors = np.linalg.eigh(matrix.T @ matrix)
+    keep = values > 1e-8 * max(1.0, float(values[-1]))
+    projection = (vectors[:, keep] ** 2).sum(axis=1)
+    return [cells[m] for m in members if projection[local[m]] > 1 - 1e-7]
 
 
 def _complement(full: IntArray, hidden: BoolArray, fixed: BoolArray, cells: Sequence[Cell]) -> Cell | None:
