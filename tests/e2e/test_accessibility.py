@@ -47,6 +47,7 @@ NOT_PAGES = {
     "import-result": "tests/e2e/test_imports.py (reached after an import; the upload pages' problem report there too)",
     "overview-download": "zip download of a monitor table (tests/web/test_monitor_downloads.py)",
     "overview-wave-data": "zip download of the wave data (tests/web/test_monitor_downloads.py)",
+    "public-monitor-export": "CSV download of a public monitor table (tests/web/test_monitor_filters_page.py)",
 }
 
 
@@ -218,6 +219,8 @@ def test_every_page_passes_axe_in_both_languages_and_at_both_widths(
             ("overview", "/overview/"),
             ("overview", "/overview/?by=year"),
             ("overview-downloads", "/overview/downloads/"),
+            ("overview", "/overview/?by=province&filter=sbi_section:C"),
+            ("overview", "/overview/?by=province&filter=province:GE"),  # the message at the filter field
             ("company-archive", f"/companies/{company.pk}/archive/"),
             ("company-archived-list", "/companies/archived/"),
             ("company-restore", f"/companies/{archived.pk}/restore/"),
@@ -239,6 +242,17 @@ def test_every_page_passes_axe_in_both_languages_and_at_both_widths(
     expect(page).to_have_url(re.compile(r"/overview/$"))
     assert_accessible(page, "overview (analyst)")
     log_out(page)
+
+    # The public national monitor (GROEIMODEL_PUBLIC_MONITOR), without login.
+    from django.test import override_settings
+
+    with override_settings(PUBLIC_MONITOR=True):
+        for name in walk(
+            page,
+            site,
+            [("public-monitor", "/monitor/"), ("public-monitor", "/monitor/?by=size_class&filter=sbi_section:C")],
+        ):
+            seen.add(name)
 
     # A user without an organisation; then an account locked after failed logins.
     get_user_model().objects.create_user("zonder-organisatie", password="a-long-test-password")

@@ -18,6 +18,7 @@ GROEIMODEL_SESSION_IDLE_MINUTES  a session without a request for this long ends 
 GROEIMODEL_IMPORT_MAX_BYTES  the largest file the import takes (default 5 MB).
 GROEIMODEL_IMPORT_MAX_ROWS   the most rows (companies or scans) one import file may hold (default 10,000).
 GROEIMODEL_IMPORT_MAX_SCANS  the most scans one import file may hold (default 1,000: each is scored and stored).
+GROEIMODEL_PUBLIC_MONITOR "true": the national monitor at /monitor/ without login (off by default).
 """
 
 from __future__ import annotations
@@ -238,6 +239,7 @@ EMPLOYEES_MIN = envint("GROEIMODEL_EMPLOYEES_MIN", 5, minimum=2)
 GAP_POINTS = envint("GROEIMODEL_GAP_POINTS", 20, minimum=1)
 BENCHMARK_MIN = envint("GROEIMODEL_BENCHMARK_MIN", 5, minimum=2)
 MONITOR_MIN = envint("GROEIMODEL_MONITOR_MIN", 5, minimum=2)
+PUBLIC_MONITOR = envbool("GROEIMODEL_PUBLIC_MONITOR")
 
 # Imports of companies and scans (groeimodel.web.imports): files larger or longer are refused before they are read.
 IMPORT_MAX_BYTES = envint("GROEIMODEL_IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
