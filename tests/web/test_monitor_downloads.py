@@ -285,3 +285,20 @@ def test_an_archived_company_is_left_out_of_the_wave_data(world, tmp_path):
         archive_of(world.client_for(world.beheerder).get("/overview/wave-data/csv/?model=groeimodel")), tmp_path
     )
     assert [int(r[0]) for r in rows] == [world.bakery.pk]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("table", ["positions", "means", "positions-by-year", "means-by-year", "movement", "growth"])
+def test_every_table_of_the_page_downloads_with_its_filter_and_holds_the_csv_exports_figures(world, tmp_path, table):
+    population(world)
+    client = world.client_for(world.analist)
+    query = "?by=province&filter=sbi_section:C"
+    page_csv = list(csv.reader(io.StringIO(b"".join(get(client, f"/overview/{table}.csv{query}").streaming_content)
+                                           .decode(), newline="")))  # fmt: skip
+    _header, rows = data_of(archive_of(client.get(f"/overview/download/{table}/csv/{query}")), tmp_path)
+    assert len(rows) == len(page_csv) - 1  # the same groups and the total row
+    published = sorted(c for r in page_csv[1:] for c in r[1:] if c)
+    downloaded = [text(c) for r in rows for c in r[1:]]
+    for figure in published:  # every figure of the page's CSV is in the download (counts, counts of means, means)
+        assert text(figure.replace(",", ".")) in downloaded or figure in downloaded, (table, figure)
+    assert sum(c is not None for c in downloaded) >= len(published)

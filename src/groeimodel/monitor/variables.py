@@ -150,12 +150,19 @@ def count_table_export(table: CountTable, model: Model, *, name: str, title: tup
     return ExportTable(name, variables, rows(), *title)
 
 
-def mean_table_export(table: MeanTable, model: Model, *, name: str, title: tuple[str, str] = ("", "")) -> ExportTable:
+def mean_table_export(
+    table: MeanTable,
+    model: Model,
+    *,
+    name: str,
+    title: tuple[str, str] = ("", ""),
+    labels: Mapping[str, tuple[str, str]] | None = None,
+) -> ExportTable:
     """A table of means: the group, then per column ``<key>_n`` (firms with a value) and ``<key>`` (the mean,
-    rounded to one decimal as on the page); a total row last."""
+    rounded to one decimal as on the page); a total row last. ``labels`` names columns the model does not."""
     variables: list[Variable] = [group_variable(table.dimension, model)]
     for key in table.columns:
-        nl, en = _measure_labels(model, key)
+        nl, en = (labels or {}).get(str(key)) or _measure_labels(model, key)
         variables.append(
             Variable(
                 f"{key}_n", "integer", f"aantal bedrijven met een waarde: {nl}", f"number of firms with a value: {en}"
@@ -178,12 +185,17 @@ def mean_table_export(table: MeanTable, model: Model, *, name: str, title: tuple
 
 
 def protected_table_export(
-    table: CountTable | MeanTable, model: Model, *, name: str, title: tuple[str, str] = ("", "")
+    table: CountTable | MeanTable,
+    model: Model,
+    *,
+    name: str,
+    title: tuple[str, str] = ("", ""),
+    labels: Mapping[str, tuple[str, str]] | None = None,
 ) -> ExportTable:
     """Any protected monitor table as an export (the monitor's new tables plug in here)."""
     if isinstance(table, CountTable):
         return count_table_export(table, model, name=name, title=title)
-    return mean_table_export(table, model, name=name, title=title)
+    return mean_table_export(table, model, name=name, title=title, labels=labels)
 
 
 def wave_variables(model: Model, *, employees_min: int) -> tuple[Variable, ...]:

@@ -163,6 +163,8 @@ def wave_data_companies_for(user: AnyUser) -> QuerySet[Company]:
     if m is None or not can_export_wave_data(user):
         return Company.objects.none()
     return Company.objects.filter(organisation_id=m.organisation_id, archived_at__isnull=True)
+
+
 def national_companies() -> QuerySet[Company]:
     """The companies the public national monitor covers: every organisation's non-archived companies. Only ever
     aggregated (k-anonymously), never shown one by one."""

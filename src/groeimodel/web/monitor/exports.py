@@ -18,7 +18,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,14 +29,11 @@ from django.utils.translation import gettext_lazy
 from groeimodel import formats
 from groeimodel.model import list_models, load_model
 from groeimodel.monitor.export import DEFAULT_MAX_SAV_ROWS, FORMATS, ExportTable, Format, export_zip
-from groeimodel.monitor.tables import Dimension
 from groeimodel.monitor.variables import protected_table_export
 from groeimodel.web import access
 from groeimodel.web.audit.services import record
-from groeimodel.web.companies.models import Company
 from groeimodel.web.i18n import current_lang
 from groeimodel.web.monitor import views as monitor_views
-from groeimodel.web.monitor.queries import monitor_tables
 from groeimodel.web.monitor.wave_data import scans_to_export, wave_table
 
 # The audit action of every download (a plain value: the audit log's choices may name it later).
@@ -46,20 +42,10 @@ FORMAT_NAMES = {"csv": "CSV", "xlsx": "Excel (XLSX)", "parquet": "Parquet", "sav
 
 
 @dataclass(frozen=True)
-class MonitorChoice:
-    """What the monitor page shows: the companies in reach (filters applied), the model, the dimension and k."""
-
-    companies: QuerySet[Company]
-    model_id: str
-    dimension: Dimension
-    k: int
-
-
-@dataclass(frozen=True)
 class TableDownload:
     name: str
     title: str | Promise
-    build: Callable[[MonitorChoice], ExportTable]
+    build: Callable[[monitor_views.Choice], ExportTable]
 
 
 DOWNLOADS: dict[str, TableDownload] = {}
@@ -70,36 +56,59 @@ def register(download: TableDownload) -> None:
     DOWNLOADS[download.name] = download
 
 
-def _titles(title: str | Promise, choice: MonitorChoice) -> tuple[str, str]:
+def _titles(title: str | Promise, choice: monitor_views.Choice, table: str) -> tuple[str, str]:
     out = []
+    dimension = monitor_views.table_dimension(choice, table)
     for lang in ("nl", "en"):
         with translation.override(lang):
-            out.append(f"{title} ({choice.model_id}, {choice.dimension})")
+            names = monitor_views._dimension_names()
+            parts = [choice.model_id, names.get(dimension, str(dimension))]
+            if choice.where is not None:
+                parts.append(choice.filter_param)
+            out.append(f"{title} ({', '.join(parts)})")
     return out[0], out[1]
 
 
-def _positions(choice: MonitorChoice) -> ExportTable:
-    tables = monitor_tables(choice.companies, choice.model_id, choice.dimension, choice.k)
-    return protected_table_export(
-        tables.positions,
-        load_model(choice.model_id),
-        name=f"monitor-{choice.model_id}-positions-{choice.dimension}",
-        title=_titles(DOWNLOADS["positions"].title, choice),
-    )
+# The growth table's columns are changes since the wave before, not the wave's own figures.
+GROWTH_LABELS = {
+    "employees_fte": ("verandering in werkzame personen (fte)", "change in employees (FTE)"),
+    "revenue_pct": ("verandering in omzet (%)", "change in revenue (%)"),
+    "export_share": ("verandering in exportaandeel (procentpunten)", "change in export share (percentage points)"),
+}
 
 
-def _means(choice: MonitorChoice) -> ExportTable:
-    tables = monitor_tables(choice.companies, choice.model_id, choice.dimension, choice.k)
-    return protected_table_export(
-        tables.means,
-        load_model(choice.model_id),
-        name=f"monitor-{choice.model_id}-means-{choice.dimension}",
-        title=_titles(DOWNLOADS["means"].title, choice),
-    )
+def _table_download(table: str) -> Callable[[monitor_views.Choice], ExportTable]:
+    def build(choice: monitor_views.Choice) -> ExportTable:
+        found = monitor_views.protected_table(choice, table, settings.MONITOR_MIN)
+        suffix = "" if choice.where is None else "-" + choice.filter_param.replace(":", "-")
+        dimension = monitor_views.table_dimension(choice, table)
+        return protected_table_export(
+            found,
+            load_model(choice.model_id),
+            name=f"monitor-{choice.model_id}-{table}-{dimension}{suffix}",
+            title=_titles(DOWNLOADS[table].title, choice, table),
+            labels=GROWTH_LABELS if table == "growth" else None,
+        )
+
+    return build
 
 
-register(TableDownload("positions", gettext_lazy("Companies per position on the ladder"), _positions))
-register(TableDownload("means", gettext_lazy("Mean level scores"), _means))
+for _name, _title in (
+    ("positions", gettext_lazy("Companies per position on the ladder")),
+    ("means", gettext_lazy("Mean level scores")),
+    ("positions-by-year", gettext_lazy("Companies per position on the ladder, per year")),
+    ("means-by-year", gettext_lazy("Mean level scores, per year")),
+    ("movement", gettext_lazy("Movement on the ladder since the scan before")),
+    ("growth", gettext_lazy("Growth by position on the ladder")),
+):
+    register(TableDownload(_name, _title, _table_download(_name)))
+
+
+def _monitor_choice(request: HttpRequest, *, strict: bool) -> monitor_views.Choice:
+    """The monitor's choice for the user's reach (404 for whoever may not see the monitor)."""
+    if not access.can_see_aggregates(request.user):
+        raise Http404
+    return monitor_views._choose(request, access.aggregate_companies_for(request.user), strict=strict)
 
 
 def _zip_response(request: HttpRequest, table: ExportTable, fmt: Format, *, kind: str) -> StreamingHttpResponse:
@@ -131,8 +140,7 @@ def monitor_download(request: HttpRequest, table: str, fmt: str) -> StreamingHtt
     chosen_format = _format(fmt)
     if table not in DOWNLOADS:
         raise Http404
-    companies, _models, model_id, by = monitor_views._choose(request)
-    choice = MonitorChoice(companies, model_id, by, settings.MONITOR_MIN)
+    choice = _monitor_choice(request, strict=True)
     return _zip_response(request, DOWNLOADS[table].build(choice), chosen_format, kind="monitor table")
 
 
@@ -180,7 +188,8 @@ def download_links(query: dict[str, Any]) -> list[dict[str, Any]]:
 @login_required
 def downloads(request: HttpRequest) -> HttpResponse:
     """Where the monitor's downloads and, for the beheerder, the wave data are found."""
-    _companies, models, model_id, by = monitor_views._choose(request)
+    choice = _monitor_choice(request, strict=False)
+    models, model_id, by = choice.models, choice.model_id, choice.by
     lang = current_lang()
     wave_models = []
     if access.can_export_wave_data(request.user):

@@ -361,24 +361,32 @@ def public_monitor(request: HttpRequest) -> HttpResponse:
     return _render(request, _choose(request, access.national_companies(), strict=False), public=True)
 
 
-def _table_rows(choice: Choice, table: str, k: int) -> list[list[str]]:
-    lang = current_lang()
+def protected_table(choice: Choice, table: str, k: int) -> CountTable | MeanTable:
+    """One of the page's protected tables (``TABLES``), as the page shows it; the exports take it from here."""
     year_where = choice.where if choice.where is None or choice.where.dimension != "year" else None
-    make: dict[str, Callable[[], list[list[str]]]] = {
-        "positions": lambda: count_rows(
-            position_table(choice.companies, choice.model_id, choice.by, k, choice.where), lang
-        ),
-        "means": lambda: mean_rows(mean_table(choice.companies, choice.model_id, choice.by, k, choice.where), lang),
-        "positions-by-year": lambda: count_rows(
-            position_table(choice.companies, choice.model_id, "year", k, year_where), lang
-        ),
-        "means-by-year": lambda: mean_rows(mean_table(choice.companies, choice.model_id, "year", k, year_where), lang),
-        "movement": lambda: count_rows(
-            movement_table(choice.companies, choice.model_id, choice.by, k, choice.where), lang
-        ),
-        "growth": lambda: mean_rows(growth_table(choice.companies, choice.model_id, k), lang),
+    companies, model_id = choice.companies, choice.model_id
+    make: dict[str, Callable[[], CountTable | MeanTable]] = {
+        "positions": lambda: position_table(companies, model_id, choice.by, k, choice.where),
+        "means": lambda: mean_table(companies, model_id, choice.by, k, choice.where),
+        "positions-by-year": lambda: position_table(companies, model_id, "year", k, year_where),
+        "means-by-year": lambda: mean_table(companies, model_id, "year", k, year_where),
+        "movement": lambda: movement_table(companies, model_id, choice.by, k, choice.where),
+        "growth": lambda: growth_table(companies, model_id, k),
     }
     return make[table]()
+
+
+def table_dimension(choice: Choice, table: str) -> Dimension:
+    """The dimension of a table's rows: the chosen one, the year, or the ladder position (growth)."""
+    if table in ("positions", "means", "movement"):
+        return choice.by
+    return "year" if "year" in table else "position"
+
+
+def _table_rows(choice: Choice, table: str, k: int) -> list[list[str]]:
+    lang = current_lang()
+    found = protected_table(choice, table, k)
+    return count_rows(found, lang) if isinstance(found, CountTable) else mean_rows(found, lang)
 
 
 def _export(choice: Choice, table: str) -> StreamingHttpResponse:
@@ -389,7 +397,7 @@ def _export(choice: Choice, table: str) -> StreamingHttpResponse:
             yield to_csv([row])
 
     suffix = "" if choice.where is None else "-" + choice.filter_param.replace(":", "-")
-    by = choice.by if table in ("positions", "means", "movement") else "year" if "year" in table else "position"
+    by = table_dimension(choice, table)
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="monitor-{choice.model_id}-{table}-{by}{suffix}.csv"'
     return response
