@@ -258,7 +258,7 @@ def load_population(
     organisation: str = DEFAULT_ORGANISATION,
     model_id: str = DEFAULT_MODEL,
     answers_share: float = 0.02,
-    employee_share: float = 0.05,
+    employee_share: float = 0.02,
     progress: Callable[[int], None] | None = None,
 ) -> PopulationSummary:
     """Add ``companies`` synthetic firms with about ``waves`` waves each to the organisation named
