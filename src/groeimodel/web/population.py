@@ -289,6 +289,11 @@ def load_population(
             name=organisation, defaults={"slug": slugify(organisation) or "monitor-demo"}
         )
         offset = Company.objects.filter(organisation=org, name__startswith=SYNTHETIC_PREFIX).count()
+        if rows.postgres:
+            # Django's foreign keys are deferred to the commit; checked at once instead, nothing piles up in the
+            # queue of pending checks and the indexes can be made again inside this transaction.
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         ids = {m: rows.next_id(m) for m in (Company, Wave, Response, ScoreRow, Answer)}
         dropped = rows.without_indexes(ScoreRow._meta.db_table) + rows.without_indexes(Answer._meta.db_table)
         for start in range(0, companies, CHUNK_FIRMS):
