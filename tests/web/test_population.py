@@ -133,3 +133,32 @@ def test_the_monitor_and_a_result_page_with_employees_render_on_the_population()
     result = beheerder.get(f"/scans/{scan.pk}/result/")
     assert result.status_code == 200
     assert wave.company.name in result.content.decode()
+
+
+def latest_by_python(org: Any) -> tuple[set[int], set[int]]:
+    """The scans the monitor counts, found the slow way: per company the highest wave, and the highest per year."""
+    latest: dict[int, tuple[int, int]] = {}
+    in_year: dict[tuple[int, int], tuple[int, int]] = {}
+    for pk, company, number, date in Response.objects.filter(
+        wave__company__organisation=org, respondent="management", status="submitted"
+    ).values_list("pk", "wave__company", "wave__number", "wave__date"):
+        latest[company] = max(latest.get(company, (-1, 0)), (number, pk))
+        in_year[(company, date.year)] = max(in_year.get((company, date.year), (-1, 0)), (number, pk))
+    return {pk for _n, pk in latest.values()}, {pk for _n, pk in in_year.values()}
+
+
+def test_the_population_flags_each_firms_latest_scan_and_its_latest_per_year_as_the_migration_would():
+    from groeimodel.web.scans.latest import backfill
+
+    summary = load_population(companies=120, seed=8)
+    org = summary.organisation
+    flagged = Response.objects.filter(wave__company__organisation=org)
+    expected = latest_by_python(org)
+    got = (set(flagged.filter(latest=True).values_list("pk", flat=True)),
+           set(flagged.filter(latest_in_year=True).values_list("pk", flat=True)))  # fmt: skip
+    assert got == expected
+    assert len(expected[1]) > len(expected[0]) == 120
+    Response.objects.update(latest=False, latest_in_year=False)
+    backfill()
+    assert set(flagged.filter(latest=True).values_list("pk", flat=True)) == expected[0]
+    assert set(flagged.filter(latest_in_year=True).values_list("pk", flat=True)) == expected[1]

@@ -366,6 +366,12 @@ def _chunk(
     profit = revenue * (0.02 + 0.012 * position + rng.normal(0.0, 0.03, n))
     export = np.clip(6 + 4 * position + rng.normal(0.0, 6.0, n), 0, 100)
 
+    # The flags the monitor counts by (scans.latest): the firm's last wave, and its last wave in each year.
+    year = dates.astype("datetime64[Y]").astype(np.int64)
+    last_of_firm = np.ones(n, dtype=bool)
+    last_of_firm[:-1] = firm[1:] != firm[:-1]
+    last_in_year = last_of_firm.copy()
+    last_in_year[:-1] |= year[1:] != year[:-1]
     wave_rows: list[tuple[Any, ...]] = []
     response_rows: list[tuple[Any, ...]] = []
     results = result_json.all(batch)
@@ -381,7 +387,7 @@ def _chunk(
         response_rows.append((
             int(response_ids[k]), int(wave_ids[k]), "management", None, model.id, model.version,
             model.content_hash, "submitted", None, adapt_dt(moment), adapt_dt(moment), adapt_dt(moment), pos,
-            pos + 1 if pos < len(model.levels) else None, results[k],
+            pos + 1 if pos < len(model.levels) else None, results[k], bool(last_of_firm[k]), bool(last_in_year[k]),
         ))  # fmt: skip
 
     # Employee rounds: 5 to 8 anonymous answers on a share of the waves.
@@ -404,7 +410,7 @@ def _chunk(
         response_rows.append((
             int(emp_ids[k]), int(wave_ids[w]), "employee", bool(leads[k]), model.id, model.version,
             model.content_hash, "submitted", None, answered_at, answered_at, answered_at, pos,
-            pos + 1 if pos < len(model.levels) else None, emp_results[k],
+            pos + 1 if pos < len(model.levels) else None, emp_results[k], False, False,
         ))  # fmt: skip
 
     rows.write(Wave._meta.db_table,
@@ -413,7 +419,8 @@ def _chunk(
                wave_rows)  # fmt: skip
     rows.write(Response._meta.db_table,
                ("id", "wave_id", "respondent", "leads_people", "model_id", "model_version", "model_hash", "status",
-                "created_by_id", "created_at", "updated_at", "submitted_at", "position", "next_level", "result"),
+                "created_by_id", "created_at", "updated_at", "submitted_at", "position", "next_level", "result",
+                "latest", "latest_in_year"),
                response_rows)  # fmt: skip
     score_rows = _score_rows(model, ids, batch, response_ids, wave_ids, company_ids, "management")
     score_rows += _score_rows(model, ids, emp_batch, emp_ids, wave_ids[emp_wave], company_ids[emp_wave], "employee")

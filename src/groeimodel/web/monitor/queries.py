@@ -1,7 +1,8 @@
 """The monitor's figures, counted and summed in SQL and then protected by :mod:`groeimodel.monitor`.
 
 Each company counts once per cell: its latest submitted management scan of the chosen model (highest wave number),
-or, by year, its latest such scan in each year (the year of the wave's date).
+or, by year, its latest such scan in each year (the year of the wave's date). Which scans those are is stored with
+them (``Response.latest``, ``Response.latest_in_year``, kept current by :mod:`groeimodel.web.scans.latest`).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, F, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
 from groeimodel.model import load_model
@@ -38,15 +39,16 @@ class MonitorTables:
 
 
 def counted_scans(companies: QuerySet[Company], model_id: str, dimension: Dimension) -> QuerySet[Response]:
-    """The scans that count: one per company, or by year one per company and year."""
-    submitted = Response.objects.filter(
-        respondent=Respondent.MANAGEMENT, status=Response.Status.SUBMITTED, model_id=model_id
+    """The scans that count: one per company, or by year one per company and year (the flags kept by
+    :mod:`groeimodel.web.scans.latest`)."""
+    flag = {"latest_in_year": True} if dimension == "year" else {"latest": True}
+    return Response.objects.filter(
+        respondent=Respondent.MANAGEMENT,
+        status=Response.Status.SUBMITTED,
+        model_id=model_id,
+        wave__company__in=companies,
+        **flag,
     ).annotate(year=ExtractYear("wave__date"))
-    same = submitted.filter(wave__company=OuterRef("wave__company"))
-    if dimension == "year":
-        same = same.filter(year=OuterRef("year"))
-    latest = same.order_by("-wave__number", "-submitted_at", "-pk").values("pk")[:1]
-    return submitted.filter(wave__company__in=companies, pk=Subquery(latest))
 
 
 def _rows(dimension: Dimension, years: Iterable[int]) -> tuple[str | int, ...]:
