@@ -39,25 +39,29 @@ def _year(column: str) -> str:
     return f"CAST(strftime('%Y', {column}) AS INTEGER)"
 
 
-def backfill_sql() -> str:
-    """One UPDATE that sets both flags of every submitted management scan, with the same order as
-    :func:`refresh_latest`: wave number, then submission moment, then id."""
+def backfill_sql() -> list[str]:
+    """The UPDATEs that set both flags of every submitted management scan, with the same order as
+    :func:`refresh_latest`: wave number, then submission moment, then id. (``id IN (...)`` rather than
+    ``UPDATE ... FROM``: the planner hashes the set, where a join may run the window once per row.)"""
     year = _year("w.date")
-    return f"""
-        UPDATE scans_response SET latest = ranked.rn_all = 1, latest_in_year = ranked.rn_year = 1
-        FROM (
-            SELECT r.id,
-                   ROW_NUMBER() OVER (PARTITION BY w.company_id, r.model_id
-                                      ORDER BY w.number DESC, r.submitted_at DESC, r.id DESC) AS rn_all,
-                   ROW_NUMBER() OVER (PARTITION BY w.company_id, r.model_id, {year}
-                                      ORDER BY w.number DESC, r.submitted_at DESC, r.id DESC) AS rn_year
-            FROM scans_response r JOIN scans_wave w ON w.id = r.wave_id
-            WHERE r.respondent = 'management' AND r.status = 'submitted'
-        ) AS ranked
-        WHERE scans_response.id = ranked.id
+    ranked = f"""
+        SELECT r.id,
+               ROW_NUMBER() OVER (PARTITION BY w.company_id, r.model_id
+                                  ORDER BY w.number DESC, r.submitted_at DESC, r.id DESC) AS rn_all,
+               ROW_NUMBER() OVER (PARTITION BY w.company_id, r.model_id, {year}
+                                  ORDER BY w.number DESC, r.submitted_at DESC, r.id DESC) AS rn_year
+        FROM scans_response r JOIN scans_wave w ON w.id = r.wave_id
+        WHERE r.respondent = 'management' AND r.status = 'submitted'
     """
+    return [
+        "UPDATE scans_response SET latest = FALSE, latest_in_year = FALSE WHERE latest OR latest_in_year",
+        f"UPDATE scans_response SET latest = TRUE WHERE id IN (SELECT id FROM ({ranked}) t WHERE t.rn_all = 1)",
+        "UPDATE scans_response SET latest_in_year = TRUE"
+        f" WHERE id IN (SELECT id FROM ({ranked}) t WHERE t.rn_year = 1)",
+    ]
 
 
 def backfill() -> None:
     with connection.cursor() as cursor:
-        cursor.execute(backfill_sql())
+        for sql in backfill_sql():
+            cursor.execute(sql)
