@@ -132,11 +132,11 @@ def add_monitor_users(organisation: Organisation) -> list[DemoLogin]:
     if Membership.objects.filter(organisation=organisation).exists():
         return []
     logins = []
-    for role in ("beheerder", "analist"):
-        username = f"{organisation.slug}-{role}"
+    for kind in ("beheerder", "analist"):  # the two roles that see the monitor
+        username = f"{organisation.slug}-{kind}"
         password = secrets.token_urlsafe(12)
-        create_user(organisation=organisation, username=username, password=password, role=role)
-        logins.append(DemoLogin(role, organisation.slug, username, password))
+        create_user(organisation=organisation, username=username, password=password, role=kind)
+        logins.append(DemoLogin(kind, organisation.slug, username, password))
     return logins
 
 
