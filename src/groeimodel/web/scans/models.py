@@ -161,4 +161,6 @@ class ScoreRow(models.Model):
         indexes = [
             models.Index(fields=["model_id", "respondent", "level", "block"]),
             models.Index(fields=["company", "wave"]),
+            # The monitor reads the level rows (block "") of the counted scans: from this index alone.
+            models.Index(fields=["response", "block", "level", "score"], name="scans_scorerow_by_response"),
         ]
