@@ -19,27 +19,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max, OuterRef, Subquery
+from django.db.models import Count, Max
 
 from groeimodel.benchmark import Benchmark, PeerGroup, PeerIndex, Population
 from groeimodel.web.companies.models import Company
 from groeimodel.web.scans.models import Respondent, Response, ScoreRow
-
-
-def latest_management_scans(model_id: str) -> Subquery:
-    """For a query over score rows (``company``): the pk of that company's latest submitted management scan of
-    ``model_id``."""
-    latest = (
-        Response.objects.filter(
-            wave__company=OuterRef("company"),
-            respondent=Respondent.MANAGEMENT,
-            status=Response.Status.SUBMITTED,
-            model_id=model_id,
-        )
-        .order_by("-wave__number", "-submitted_at", "-pk")
-        .values("pk")[:1]
-    )
-    return Subquery(latest)
 
 
 def peer_rows(organisation_id: int, model_id: str) -> list[tuple[int, str, str, int, str, float | None]]:
@@ -51,7 +35,7 @@ def peer_rows(organisation_id: int, model_id: str) -> list[tuple[int, str, str, 
             respondent=Respondent.MANAGEMENT,
             company__organisation_id=organisation_id,
             company__archived_at__isnull=True,
-            response=latest_management_scans(model_id),
+            response__latest=True,  # the company's latest submitted management scan of the model (scans.latest)
         ).values_list("company_id", "company__sbi_section", "company__size_class", "level", "block", "score")
     )
 
