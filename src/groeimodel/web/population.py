@@ -306,6 +306,11 @@ def load_population(
         ids[Company] += companies
         rows.restore_indexes(dropped)
         rows.reset_sequences([Company, Wave, Response, ScoreRow, Answer])
+    # Fresh statistics, so that the planner knows the tables' new sizes at the first query, not at the next
+    # autovacuum (PostgreSQL) or never (SQLite).
+    with connection.cursor() as cursor:
+        for table in (Company._meta.db_table, Wave._meta.db_table, Response._meta.db_table, ScoreRow._meta.db_table):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
     return PopulationSummary(
         organisation=org,
         companies=companies,
