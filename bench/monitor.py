@@ -152,6 +152,8 @@ def query_functions() -> list[tuple[str, Callable[..., Any]]]:
 
 def call_with(fn: Callable[..., Any], values: dict[str, Any]) -> Callable[[], Any] | None:
     """``fn`` with its parameters filled from ``values`` by name; None when a required one is unknown."""
+    from django.db.models import QuerySet
+
     kwargs = {}
     for p in inspect.signature(fn).parameters.values():
         if p.name in values:
@@ -161,6 +163,8 @@ def call_with(fn: Callable[..., Any], values: dict[str, Any]) -> Callable[[], An
 
     def run() -> Any:
         result = fn(**kwargs)
+        if isinstance(result, QuerySet):  # a building block of the other queries: what it selects, counted
+            return result.count()
         if hasattr(result, "__iter__") and not isinstance(result, str | bytes | dict):
             try:
                 return list(result)
