@@ -41,23 +41,26 @@ def _year(column: str) -> str:
 
 def backfill_sql() -> list[str]:
     """The UPDATEs that set both flags of every submitted management scan, with the same order as
-    :func:`refresh_latest`: wave number, then submission moment, then id. (``id IN (...)`` rather than
-    ``UPDATE ... FROM``: the planner hashes the set, where a join may run the window once per row.)"""
+    :func:`refresh_latest`: wave number, then submission moment, then id. The ranking is materialised once
+    (PostgreSQL may otherwise plan the window once per row of the updated table)."""
     year = _year("w.date")
+    materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
     ranked = f"""
-        SELECT r.id,
-               ROW_NUMBER() OVER (PARTITION BY w.company_id, r.model_id
-                                  ORDER BY w.number DESC, r.submitted_at DESC, r.id DESC) AS rn_all,
-               ROW_NUMBER() OVER (PARTITION BY w.company_id, r.model_id, {year}
-                                  ORDER BY w.number DESC, r.submitted_at DESC, r.id DESC) AS rn_year
-        FROM scans_response r JOIN scans_wave w ON w.id = r.wave_id
-        WHERE r.respondent = 'management' AND r.status = 'submitted'
+        WITH ranked AS {materialized}(
+            SELECT r.id,
+                   ROW_NUMBER() OVER (PARTITION BY w.company_id, r.model_id
+                                      ORDER BY w.number DESC, r.submitted_at DESC, r.id DESC) AS rn_all,
+                   ROW_NUMBER() OVER (PARTITION BY w.company_id, r.model_id, {year}
+                                      ORDER BY w.number DESC, r.submitted_at DESC, r.id DESC) AS rn_year
+            FROM scans_response r JOIN scans_wave w ON w.id = r.wave_id
+            WHERE r.respondent = 'management' AND r.status = 'submitted'
+        )
     """
     return [
         "UPDATE scans_response SET latest = FALSE, latest_in_year = FALSE WHERE latest OR latest_in_year",
-        f"UPDATE scans_response SET latest = TRUE WHERE id IN (SELECT id FROM ({ranked}) t WHERE t.rn_all = 1)",
-        "UPDATE scans_response SET latest_in_year = TRUE"
-        f" WHERE id IN (SELECT id FROM ({ranked}) t WHERE t.rn_year = 1)",
+        f"{ranked} UPDATE scans_response SET latest = TRUE WHERE id IN (SELECT id FROM ranked WHERE rn_all = 1)",
+        f"{ranked} UPDATE scans_response SET latest_in_year = TRUE"
+        " WHERE id IN (SELECT id FROM ranked WHERE rn_year = 1)",
     ]
 
 

@@ -11,19 +11,22 @@ def set_latest_flags(apps: Any, schema_editor: Any) -> None:
     groeimodel.web.scans.latest.backfill_sql does; a copy, so that this migration stays as it is)."""
     connection = schema_editor.connection
     year = "EXTRACT(YEAR FROM w.date)" if connection.vendor == "postgresql" else "CAST(strftime('%Y', w.date) AS INTEGER)"
+    materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
     ranked = f"""
-        SELECT r.id,
-               ROW_NUMBER() OVER (PARTITION BY w.company_id, r.model_id
-                                  ORDER BY w.number DESC, r.submitted_at DESC, r.id DESC) AS rn_all,
-               ROW_NUMBER() OVER (PARTITION BY w.company_id, r.model_id, {year}
-                                  ORDER BY w.number DESC, r.submitted_at DESC, r.id DESC) AS rn_year
-        FROM scans_response r JOIN scans_wave w ON w.id = r.wave_id
-        WHERE r.respondent = 'management' AND r.status = 'submitted'
+        WITH ranked AS {materialized}(
+            SELECT r.id,
+                   ROW_NUMBER() OVER (PARTITION BY w.company_id, r.model_id
+                                      ORDER BY w.number DESC, r.submitted_at DESC, r.id DESC) AS rn_all,
+                   ROW_NUMBER() OVER (PARTITION BY w.company_id, r.model_id, {year}
+                                      ORDER BY w.number DESC, r.submitted_at DESC, r.id DESC) AS rn_year
+            FROM scans_response r JOIN scans_wave w ON w.id = r.wave_id
+            WHERE r.respondent = 'management' AND r.status = 'submitted'
+        )
     """
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE scans_response SET latest = TRUE WHERE id IN (SELECT id FROM ({ranked}) t WHERE t.rn_all = 1)")
+        cursor.execute(f"{ranked} UPDATE scans_response SET latest = TRUE WHERE id IN (SELECT id FROM ranked WHERE rn_all = 1)")
         cursor.execute(
-            f"UPDATE scans_response SET latest_in_year = TRUE WHERE id IN (SELECT id FROM ({ranked}) t WHERE t.rn_year = 1)"
+            f"{ranked} UPDATE scans_response SET latest_in_year = TRUE WHERE id IN (SELECT id FROM ranked WHERE rn_year = 1)"
         )
 
 
