@@ -5,8 +5,11 @@ scored with the core's batch scorer (:func:`groeimodel.scoring.score_batch`), so
 position follows the scoring contract exactly as a submitted scan would. What is stored per submitted response is
 what the app shows and aggregates: the response with its result JSON and position, and its score rows (levels and
 blocks). The answers themselves are stored for a share of the responses only (``answers_share``, default 2%):
-storing 60 answers for each of a million responses would multiply the rows by four and the load time with it
-(measured in bench/README.md).
+storing 60 answers for each response would make the answer rows three times the score rows and the load 2.4 times
+as long (measured in bench/README.md). The score rows' and answers' plain indexes are dropped during the load and
+made again at its end; on SQLite the foreign keys are not checked row by row (the rows are consistent by
+construction), on PostgreSQL they are. Load into a database nobody uses at the same time: the score row table is
+locked until the load commits.
 
 Rows are written in bulk, bypassing the ORM's per-object work: ``executemany`` on SQLite, ``COPY`` on PostgreSQL,
 with ids handed out here (the sequences are set right afterwards). Everything happens in one transaction: a load
@@ -97,8 +100,9 @@ class _Rows:
         return [(name, sql) for name, sql in found if "UNIQUE" not in sql.upper()]
 
     def without_indexes(self, table: str) -> list[tuple[str, str]]:
-        """Drop the table's plain indexes (to be made again by :meth:`restore_indexes`): building an index once
-        over millions of rows is several times faster than keeping it current row by row."""
+        """Drop the table's plain indexes (to be made again by :meth:`restore_indexes`): at millions of rows
+        building an index once is the usual faster way than keeping it current row by row (not measured apart
+        here). Inside the load's transaction, so the table is locked until the load commits."""
         dropped = self.plain_indexes(table)
         with connection.cursor() as cursor:
             for name, _sql in dropped:
