@@ -631,6 +631,8 @@ def demo(
 ) -> None:
     """Apply migrations and load demo data: the two demo organisations (on an empty database), or with
     --companies a synthetic population for the monitor and the benchmark (docs/scaling.md)."""
+    if companies is not None and (companies < 1 or waves < 1 or not 0 <= answers_share <= 1):
+        raise _fail("--companies and --waves must be at least 1, --answers-share between 0 and 1")
     _setup_django()
     from django.core.management import call_command
 
@@ -644,8 +646,6 @@ def demo(
         for login in load_demo():
             typer.echo(login.line())
         return
-    if companies < 1 or waves < 1 or not 0 <= answers_share <= 1:
-        raise _fail("--companies and --waves must be at least 1, --answers-share between 0 and 1")
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from groeimodel.web.population import add_monitor_users, load_population
