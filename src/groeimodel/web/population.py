@@ -23,6 +23,7 @@ import datetime as dt
 import json
 import math
 import secrets
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -268,8 +269,6 @@ def load_population(
     """Add ``companies`` synthetic firms with about ``waves`` waves each to the organisation named
     ``organisation`` (created when missing). ``employee_share`` of the waves get an employee round with 5 to 8
     answers. ``progress`` is called with the number of companies written so far, after every chunk."""
-    import time
-
     if companies < 1:
         raise ValueError("companies must be at least 1")
     if waves < 1:

@@ -9,7 +9,9 @@ Speed: loading every peer's rows and sorting them takes seconds at 200,000 firms
 the peers are is checked on every lookup with two cheap queries (the newest score row id: a submission anywhere
 adds rows; the organisation's company count, archived count and latest archive moment: an archived, restored or
 removed firm), so a submitted scan is in every process's next lookup. The firm itself is taken out of its own
-peers by its id and compared with the scores of the scan shown (bench/README.md has the figures).
+peers by its id and compared with the scores of the scan shown (bench/README.md has the figures). Not noticed
+until the next submission: a peer whose sector or number of employees was edited (the viewed firm's own edit is
+noticed, and the index built again).
 """
 
 from __future__ import annotations
