@@ -41,6 +41,12 @@ bench: $(STAMP)
 	$(BIN)/python bench/web_load.py
 	$(BIN)/python bench/report.py
 
+# The monitor, the benchmark lookup and the wave export at 200,000 firms on SQLite in ./var-bench (builds the
+# population once; long). On PostgreSQL: scripts/with-postgres.sh .venv/bin/python bench/monitor.py
+.PHONY: bench-monitor
+bench-monitor: $(STAMP)
+	$(BIN)/python bench/monitor.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
 

@@ -295,3 +295,14 @@ def test_a_wave_csv_made_as_the_readme_says_scores(tmp_path):
     result = run("score", str(wave), "--format", "json")
     assert result.exit_code == 0, result.output
     assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["bakkerij-de-vries", "garage-jansen"]
+
+
+def test_demo_refuses_an_empty_population_before_it_touches_a_database():
+    for args in (
+        ["--companies", "0"],
+        ["--companies", "10", "--waves", "0"],
+        ["--companies", "10", "--answers-share", "2"],
+    ):
+        result = run("demo", *args)
+        assert result.exit_code == 2
+        assert "--companies and --waves must be at least 1" in result.output

@@ -278,6 +278,13 @@ class PeerIndex:
             starts.append(np.searchsorted(c[regroup], np.arange(n_groups + 1)).astype(np.int64))
         return _Grouping(np.bincount(codes, minlength=n_groups).astype(np.int64), sorted_scores, starts)
 
+    def firm(self, company: int) -> tuple[str, str] | None:
+        """The SBI section and size class the firm ``company`` has in the population; None when it is not in it."""
+        row = self._row.get(company)
+        if row is None:
+            return None
+        return self.population.sbi_sections[row], self.population.size_classes[row]
+
     def compare(
         self,
         *,

@@ -619,6 +619,62 @@ def serve(
     _gunicorn(host, port, workers, threads)
 
 
+@app.command()
+def demo(
+    companies: Annotated[
+        int | None,
+        typer.Option(help="Load a synthetic population of this many companies instead of the two demo organisations."),
+    ] = None,
+    waves: Annotated[float, typer.Option(help="Average number of waves per company (with --companies).")] = 5.0,
+    seed: Annotated[int, typer.Option(help="Seed of the generator: the same seed gives the same population.")] = 2026,
+    organisation: Annotated[str, typer.Option(help="The organisation the population goes into.")] = "Monitor demo",
+    answers_share: Annotated[
+        float, typer.Option(help="Share of the responses whose 60 answers are stored as well (0 to 1).")
+    ] = 0.02,
+) -> None:
+    """Apply migrations and load demo data: the two demo organisations (on an empty database), or with
+    --companies a synthetic population for the monitor and the benchmark (docs/scaling.md)."""
+    if companies is not None and (companies < 1 or waves < 1 or not 0 <= answers_share <= 1):
+        raise _fail("--companies and --waves must be at least 1, --answers-share between 0 and 1")
+    _setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    if companies is None:
+        from groeimodel.web.accounts.models import Organisation
+        from groeimodel.web.demo import load_demo
+
+        if Organisation.objects.exists():
+            raise _fail("the database already has data; the demo organisations are loaded only into an empty one")
+        for login in load_demo():
+            typer.echo(login.line())
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from groeimodel.web.population import add_monitor_users, load_population
+
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=Console(stderr=True),
+    ) as bar:  # fmt: skip
+        task = bar.add_task("companies", total=companies)
+        summary = load_population(
+            companies=companies,
+            waves=waves,
+            seed=seed,
+            organisation=organisation,
+            answers_share=answers_share,
+            progress=lambda done: bar.update(task, completed=done),
+        )
+    typer.echo(
+        f"{summary.organisation.name}: {summary.companies} companies, {summary.waves} waves, "
+        f"{summary.management_responses} management and {summary.employee_responses} employee responses, "
+        f"{summary.score_rows} score rows, {summary.answers} answers in {summary.seconds:.1f} s"
+    )
+    for login in add_monitor_users(summary.organisation):
+        typer.echo(login.line())
+
+
 def _gunicorn(host: str, port: int, workers: int, threads: int) -> None:
     from django.db import connections
     from gunicorn.app.base import BaseApplication

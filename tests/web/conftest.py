@@ -46,6 +46,16 @@ def full_answers(model: Any, value: int) -> dict[str, int | None]:
     return {item.id: (6 - value if item.reverse else value) for item in model.items}
 
 
+@pytest.fixture(autouse=True)
+def _fresh_peer_indexes() -> Any:
+    """Each test starts without the benchmark's kept peer indexes (rolled-back tests reuse ids)."""
+    from groeimodel.web.scans.benchmark import clear_peer_indexes
+
+    clear_peer_indexes()
+    yield
+    clear_peer_indexes()
+
+
 @pytest.fixture
 def world(db: Any) -> World:
     org_a = Organisation.objects.create(name="Adviesbureau A", slug="a")

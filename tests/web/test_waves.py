@@ -208,3 +208,20 @@ def test_the_company_page_needs_the_same_number_of_queries_for_one_wave_and_for_
     with django_assert_num_queries(len(one.captured_queries)):
         page = client.get(f"/companies/{world.garage.pk}/")
     assert page.context["score_labels"] == ["T0", "T1", "T2", "T3", "T4"]
+
+
+@pytest.mark.django_db
+def test_a_new_submission_and_a_moved_wave_date_change_which_scan_the_monitor_counts(world):
+    from groeimodel.web.scans.models import Response
+    from groeimodel.web.scans.services import record_growth
+
+    first = submitted_scan(world.bakery)
+    assert Response.objects.get(pk=first.pk).latest
+    second = submitted_scan(world.bakery)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert second.latest and not first.latest
+    assert first.latest_in_year is False and second.latest_in_year  # both in this year: the later one counts
+    record_growth(user=world.alice, wave=first.wave, data={"date": dt.date(2020, 5, 1)}, indicators={})
+    first.refresh_from_db()
+    assert first.latest_in_year and not first.latest

@@ -3,7 +3,9 @@
 Each company counts once per cell: its latest submitted management scan of the chosen model (highest wave number),
 or, by year, its latest such scan in each year (the year of the wave's date). With a filter (one value of another
 dimension) the figures are counted by both dimensions at once (``GROUP BY`` filter, dimension, column) and
-protected as one cube (:mod:`groeimodel.monitor.cube`), whose faces are the unfiltered tables.
+protected as one cube (:mod:`groeimodel.monitor.cube`), whose faces are the unfiltered tables. Which scans count
+is stored with them (``Response.latest``, ``Response.latest_in_year``, kept current by
+:mod:`groeimodel.web.scans.latest`).
 """
 
 from __future__ import annotations
@@ -74,13 +76,16 @@ def _submitted(model_id: str) -> QuerySet[Response]:
 
 
 def counted_scans(companies: QuerySet[Company], model_id: str, dimension: Dimension) -> QuerySet[Response]:
-    """The scans that count: one per company, or by year one per company and year."""
-    submitted = _submitted(model_id).annotate(year=ExtractYear("wave__date"))
-    same = submitted.filter(wave__company=OuterRef("wave__company"))
-    if dimension == "year":
-        same = same.filter(year=OuterRef("year"))
-    latest = same.order_by("-wave__number", "-submitted_at", "-pk").values("pk")[:1]
-    return submitted.filter(wave__company__in=companies, pk=Subquery(latest))
+    """The scans that count: one per company, or by year one per company and year (the flags kept by
+    :mod:`groeimodel.web.scans.latest`)."""
+    flag = {"latest_in_year": True} if dimension == "year" else {"latest": True}
+    return Response.objects.filter(
+        respondent=Respondent.MANAGEMENT,
+        status=Response.Status.SUBMITTED,
+        model_id=model_id,
+        wave__company__in=companies,
+        **flag,
+    ).annotate(year=ExtractYear("wave__date"))
 
 
 def _rows(dimension: Dimension, years: Iterable[Any]) -> tuple[Key, ...]:

@@ -3,51 +3,110 @@
 Peers are the organisation's other non-archived companies with a submitted management scan of the same model;
 each counts with its latest such scan (highest wave number). An advisory organisation thus benchmarks among its
 own firms. The calculation (group choice, percentiles, distribution) is :mod:`groeimodel.benchmark`'s.
+
+Speed: loading every peer's rows and sorting them takes seconds at 200,000 firms, so each process keeps one
+:class:`~groeimodel.benchmark.PeerIndex` per organisation and model and uses it while the peers are unchanged. What
+the peers are is checked on every lookup with two cheap queries (the newest score row id: a submission anywhere
+adds rows; the organisation's company count, archived count and latest archive moment: an archived, restored or
+removed firm), so a submitted scan is in every process's next lookup. The firm itself is taken out of its own
+peers by its id and compared with the scores of the scan shown (bench/README.md has the figures). Not noticed
+until the next submission: a peer whose sector or number of employees was edited (the viewed firm's own edit is
+noticed, and the index built again).
 """
 
 from __future__ import annotations
 
+import threading
+from dataclasses import dataclass
+from typing import Any
+
 from django.conf import settings
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, Max
 
 from groeimodel.benchmark import Benchmark, PeerGroup, PeerIndex, Population
+from groeimodel.web.companies.models import Company
 from groeimodel.web.scans.models import Respondent, Response, ScoreRow
 
 
-def latest_management_scans(model_id: str) -> Subquery:
-    """For a query over score rows (``company``): the pk of that company's latest submitted management scan of
-    ``model_id``."""
-    latest = (
-        Response.objects.filter(
-            wave__company=OuterRef("company"),
-            respondent=Respondent.MANAGEMENT,
-            status=Response.Status.SUBMITTED,
+def peer_rows(organisation_id: int, model_id: str) -> list[tuple[int, str, str, int, str, float | None]]:
+    """Every non-archived company's latest management scan of ``model_id`` in the organisation, as score rows
+    ``(company, sbi_section, size_class, level, block, score)``."""
+    return list(
+        ScoreRow.objects.filter(
             model_id=model_id,
-        )
-        .order_by("-wave__number", "-submitted_at", "-pk")
-        .values("pk")[:1]
+            respondent=Respondent.MANAGEMENT,
+            company__organisation_id=organisation_id,
+            company__archived_at__isnull=True,
+            response__latest=True,  # the company's latest submitted management scan of the model (scans.latest)
+        ).values_list("company_id", "company__sbi_section", "company__size_class", "level", "block", "score")
     )
-    return Subquery(latest)
+
+
+@dataclass(frozen=True)
+class _Cached:
+    version: tuple[Any, ...]
+    index: PeerIndex | None  # None: no peers at all
+
+
+_indexes: dict[tuple[int, str], _Cached] = {}
+_lock = threading.Lock()
+
+
+def _peers_version(organisation_id: int) -> tuple[Any, ...]:
+    """Changes whenever the peers may have: a scan submitted anywhere, a company added, archived, restored or
+    removed in the organisation."""
+    newest = ScoreRow.objects.aggregate(n=Max("pk"))["n"]
+    firms = Company.objects.filter(organisation_id=organisation_id).aggregate(
+        n=Count("pk"), highest=Max("pk"), archived=Count("archived_at"), last=Max("archived_at")
+    )
+    return (newest, firms["n"], firms["highest"], firms["archived"], firms["last"])
+
+
+def clear_peer_indexes() -> None:
+    """Forget every kept index (tests, whose rolled-back transactions hand out the same ids again)."""
+    with _lock:
+        _indexes.clear()
+
+
+def peer_index(organisation_id: int, model_id: str) -> PeerIndex | None:
+    """The organisation's peers for ``model_id``, built once and kept while they are unchanged."""
+    version = _peers_version(organisation_id)
+    key = (organisation_id, model_id)
+    cached = _indexes.get(key)
+    if cached is not None and cached.version == version:
+        return cached.index
+    with _lock:  # one build per process at a time; a second request waits for it instead of building again
+        cached = _indexes.get(key)
+        if cached is not None and cached.version == version:
+            return cached.index
+        rows = peer_rows(organisation_id, model_id)
+        index = PeerIndex(Population.from_rows(rows)) if rows else None
+        _indexes[key] = _Cached(version, index)
+        return index
 
 
 def benchmark_for(scan: Response) -> Benchmark:
-    """The submitted management ``scan`` compared with its peers (two queries: the peers' rows, its own)."""
+    """The submitted management ``scan`` compared with its peers: the firm's other waves never count, and the
+    firm is compared with the scores of this scan (an earlier wave's page shows that wave among today's peers)."""
     company = scan.wave.company
     k = settings.BENCHMARK_MIN
-    peer_rows = (
-        ScoreRow.objects.filter(
-            model_id=scan.model_id,
-            respondent=Respondent.MANAGEMENT,
-            company__organisation_id=company.organisation_id,
-            company__archived_at__isnull=True,
-            response=latest_management_scans(scan.model_id),
-        )
-        .exclude(company_id=company.pk)
-        .values_list("company_id", "company__sbi_section", "company__size_class", "level", "block", "score")
-    )
     own = {(level, block): score for level, block, score in scan.score_rows.values_list("level", "block", "score")}
-    rows = list(peer_rows)
-    if not rows:
+    index = peer_index(company.organisation_id, scan.model_id)
+    if index is None:
         return Benchmark(PeerGroup("all", None, None, 0), {})
-    index = PeerIndex(Population.from_rows(rows))
-    return index.compare(sbi_section=company.sbi_section, size_class=company.size_class, scores=own, k=k)
+    found = index.firm(company.pk)
+    if found is not None and found != (company.sbi_section, company.size_class):
+        # The firm's sector or size changed since the index was built: build it again.
+        _indexes.pop((company.organisation_id, scan.model_id), None)
+        index = peer_index(company.organisation_id, scan.model_id)
+        assert index is not None
+    result = index.compare(
+        sbi_section=company.sbi_section,
+        size_class=company.size_class,
+        scores=own,
+        company=company.pk if index.firm(company.pk) is not None else None,
+        k=k,
+    )
+    if result.group.size == 0:
+        return Benchmark(PeerGroup("all", None, None, 0), {})
+    return result

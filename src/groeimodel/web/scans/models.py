@@ -94,6 +94,11 @@ class Response(models.Model):
     position = models.PositiveSmallIntegerField(null=True, blank=True)
     next_level = models.PositiveSmallIntegerField(null=True, blank=True)
     result: models.JSONField[Any] = models.JSONField(null=True, blank=True)
+    # Kept current by scans.latest.refresh_latest (on submit, and when a wave's date changes): this is the
+    # company's latest submitted management scan of its model (highest wave number), or its latest in the year of
+    # its wave's date. The monitor counts these instead of searching for them per firm (docs/monitor.md).
+    latest = models.BooleanField(default=False, editable=False)
+    latest_in_year = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["wave", "pk"]
@@ -102,7 +107,13 @@ class Response(models.Model):
                 fields=["wave"], condition=Q(respondent="management"), name="one_management_response_per_wave"
             )
         ]
-        indexes = [models.Index(fields=["wave", "respondent", "status"])]
+        indexes = [
+            models.Index(fields=["wave", "respondent", "status"]),
+            models.Index(fields=["model_id", "wave"], condition=Q(latest=True), name="scans_response_latest"),
+            models.Index(
+                fields=["model_id", "wave"], condition=Q(latest_in_year=True), name="scans_response_latest_in_year"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.wave} {self.respondent}"
@@ -150,4 +161,6 @@ class ScoreRow(models.Model):
         indexes = [
             models.Index(fields=["model_id", "respondent", "level", "block"]),
             models.Index(fields=["company", "wave"]),
+            # The monitor reads the level rows (block "") of the counted scans: from this index alone.
+            models.Index(fields=["response", "block", "level", "score"], name="scans_scorerow_by_response"),
         ]

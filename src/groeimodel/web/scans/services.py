@@ -14,6 +14,7 @@ from groeimodel.model import DEFAULT_MODEL, Model, load_model
 from groeimodel.scoring import ScanResult, score
 from groeimodel.web.audit.services import Action, record
 from groeimodel.web.companies.models import Company
+from groeimodel.web.scans.latest import refresh_latest
 from groeimodel.web.scans.models import Answer, Respondent, Response, ScoreRow, Wave
 
 
@@ -158,6 +159,7 @@ def submit_scan(*, scan: Response, user: Any = None) -> ScanResult:
         actor=user, organisation=company.organisation_id, action=Action.SUBMIT, object_kind="scan",
         object_id=scan.pk, label=f"{company.name} {scan.wave.label}",
     )  # fmt: skip
+    refresh_latest(scan.wave.company_id, scan.model_id)
     return result
 
 
@@ -231,6 +233,8 @@ def record_growth(*, user: Any, wave: Wave, data: dict[str, Any], indicators: di
     locked.level_indicators = merged
     locked.clean_fields(exclude=["company", "created_by"])
     locked.save()
+    for model_id in {r.model_id for r in locked.responses.filter(respondent=Respondent.MANAGEMENT)}:
+        refresh_latest(locked.company_id, model_id)  # the date decides the year the scan counts in
     record(
         actor=user, organisation=locked.company.organisation_id, action=Action.UPDATE, object_kind="wave",
         object_id=locked.pk, label=f"{locked.company.name} {locked.label}",
