@@ -81,6 +81,8 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if exc.status_code == 400:  # ninja's only own HttpError: a body that is not JSON
+            return error_response(400, _("The request body is not valid JSON."))
         return error_response(exc.status_code, str(exc.message))
 
     @api.exception_handler(Http404)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+import datetime as dt
+from enum import Enum
+from typing import Annotated, Generic, TypeVar
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import BeforeValidator, Field, Strict
+
+from groeimodel.model import shipped_model_ids
 
 T = TypeVar("T")
 
@@ -29,8 +33,16 @@ class PageOut(Schema, Generic[T]):
     items: list[T]
 
 
-# The error statuses every operation may answer (the auth failures, out of reach, bad input, too many, our fault).
-COMMON_ERRORS: dict[int, type[ErrorOut]] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut, 500: ErrorOut}
+# The error statuses every operation may answer: a body that is not JSON, no valid token, out of reach, bad input,
+# too many requests, our fault.
+COMMON_ERRORS: dict[int, type[ErrorOut]] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    404: ErrorOut,
+    422: ErrorOut,
+    429: ErrorOut,
+    500: ErrorOut,
+}
 
 
 def responses(ok: object, *statuses: int, code: int = 200) -> dict[int, object]:
@@ -39,3 +51,19 @@ def responses(ok: object, *statuses: int, code: int = 200) -> dict[int, object]:
     for status in statuses:
         out[status] = ErrorOut
     return out
+
+
+def _text_date(value: object) -> object:
+    if not isinstance(value, str | dt.date):
+        raise ValueError("a date is written YYYY-MM-DD")
+    return value
+
+
+# Request bodies take numbers, booleans and dates as JSON spells them: no true for 1, no "5" for 5, no timestamps.
+StrictInt = Annotated[int, Strict()]
+StrictFloat = Annotated[float, Strict()]
+StrictBool = Annotated[bool, Strict()]
+IsoDate = Annotated[dt.date, BeforeValidator(_text_date)]
+
+# The shipped models' ids, as the document's enum (a new model file adds one).
+ModelId = Enum("ModelId", {m.replace("-", "_"): m for m in shipped_model_ids()}, type=str)  # type: ignore[misc]

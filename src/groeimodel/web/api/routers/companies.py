@@ -9,13 +9,13 @@ from django.db import IntegrityError
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from groeimodel.web import access
 from groeimodel.web.api.deps import user_of
 from groeimodel.web.api.errors import ApiError, form_errors, invalid
-from groeimodel.web.api.schemas import PageOut, responses
+from groeimodel.web.api.schemas import PageOut, StrictInt, responses
 from groeimodel.web.companies.forms import CompanyForm
 from groeimodel.web.companies.models import Company, Province, SbiSection, SizeClass
 from groeimodel.web.companies.services import archive_company, create_company, update_company
@@ -48,20 +48,20 @@ class CompanyIn(Schema):
     name: str = Field(min_length=1, max_length=200)
     kvk_number: str = Field(default="", max_length=8, description="8 digits, or empty")
     sbi_section: SbiSection
-    employees: int = Field(ge=0, le=1_000_000)
+    employees: StrictInt = Field(ge=0, le=1_000_000)
     province: Province
-    founding_year: int | None = Field(default=None, ge=1600, le=2100)
-    advisors: list[int] | None = Field(default=None, description="user ids of advisors; the administrator's only")
+    founding_year: StrictInt | None = Field(default=None, ge=1600, le=2100)
+    advisors: list[StrictInt] | None = Field(default=None, description="user ids of advisors; the administrator's only")
 
 
 class CompanyPatch(Schema):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     kvk_number: str | None = Field(default=None, max_length=8)
     sbi_section: SbiSection | None = None
-    employees: int | None = Field(default=None, ge=0, le=1_000_000)
+    employees: StrictInt | None = Field(default=None, ge=0, le=1_000_000)
     province: Province | None = None
-    founding_year: int | None = Field(default=None, ge=1600, le=2100)
-    advisors: list[int] | None = None
+    founding_year: StrictInt | None = Field(default=None, ge=1600, le=2100)
+    advisors: list[StrictInt] | None = None
 
 
 class CompanyFilters(Schema):
@@ -128,7 +128,7 @@ def company_list(request: HttpRequest, filters: Query[CompanyFilters]) -> dict[s
 
 
 @router.post("", response=responses(CompanyOut, 403, code=201), summary="Add a company")
-def company_create(request: HttpRequest, payload: CompanyIn) -> tuple[int, CompanyOut]:
+def company_create(request: HttpRequest, payload: CompanyIn) -> Status[CompanyOut]:
     user = user_of(request)
     if not access.can_create_company(user):
         raise ApiError(403, _("You may not do this."))
@@ -138,7 +138,7 @@ def company_create(request: HttpRequest, payload: CompanyIn) -> tuple[int, Compa
         company = create_company(user=user, data=data, advisors=list(form.cleaned_data.get("advisors", [])))
     except IntegrityError:
         raise _duplicate(form) from None
-    return 201, company_out(company)
+    return Status(201, company_out(company))
 
 
 @router.get("/{company_id}", response=responses(CompanyOut), summary="A company")

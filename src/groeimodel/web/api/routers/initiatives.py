@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from groeimodel.classify import ClassifierError, Prediction
@@ -17,22 +17,20 @@ from groeimodel.model import load_model
 from groeimodel.web import access
 from groeimodel.web.api.deps import user_of
 from groeimodel.web.api.errors import ApiError, invalid
-from groeimodel.web.api.schemas import responses
+from groeimodel.web.api.schemas import IsoDate, StrictFloat, StrictInt, responses
 from groeimodel.web.i18n import current_lang
 from groeimodel.web.initiatives.models import Initiative
 from groeimodel.web.initiatives.services import MODEL_ID, business_case_of, save_initiative, suggest
 
 router = Router(tags=["initiatives"])
 
-Money = Field(default=None, ge=0, le=999_999_999_999)
-
 
 class BusinessCaseIn(Schema):
-    investment: float = Field(ge=0, le=999_999_999_999, description="one-off investment, EUR")
-    annual_benefit: float = Field(ge=0, le=999_999_999_999, description="yearly benefit, EUR")
-    annual_cost: float = Field(default=0, ge=0, le=999_999_999_999, description="yearly cost, EUR")
-    years: int = Field(default=5, ge=1, le=50)
-    discount_rate: float = Field(default=5, ge=0, le=100, description="percent a year")
+    investment: StrictFloat = Field(ge=0, le=999_999_999_999, description="one-off investment, EUR")
+    annual_benefit: StrictFloat = Field(ge=0, le=999_999_999_999, description="yearly benefit, EUR")
+    annual_cost: StrictFloat = Field(default=0, ge=0, le=999_999_999_999, description="yearly cost, EUR")
+    years: StrictInt = Field(default=5, ge=1, le=50)
+    discount_rate: StrictFloat = Field(default=5, ge=0, le=100, description="percent a year")
 
 
 class BusinessCaseOut(Schema):
@@ -51,12 +49,12 @@ class InitiativeIn(Schema):
     title: str = Field(min_length=1, max_length=200)
     description: str = Field(min_length=1, max_length=5000, description="a few sentences, Dutch or English")
     status: Literal["idea", "running", "done"] = "idea"
-    start_date: date | None = None
+    start_date: IsoDate | None = None
     owner: str = Field(default="", max_length=200)
     blocks: list[str] = Field(default_factory=list, description="ids of the building blocks it works on")
-    level: int | None = Field(default=None, ge=0, le=4, description="null: take the classifier's suggestion")
+    level: StrictInt | None = Field(default=None, ge=0, le=4, description="null: take the classifier's suggestion")
     business_case: BusinessCaseIn | None = None
-    indicators: dict[str, float] = Field(default_factory=dict, description="indicator id → number")
+    indicators: dict[str, StrictFloat] = Field(default_factory=dict, description="indicator id → number")
 
 
 class InitiativeOut(Schema):
@@ -143,7 +141,7 @@ def initiative_list(request: HttpRequest, company_id: int) -> list[InitiativeOut
 
 
 @router.post("/companies/{company_id}/initiatives", response=responses(InitiativeOut, code=201), summary="Register one")
-def initiative_create(request: HttpRequest, company_id: int, payload: InitiativeIn) -> tuple[int, InitiativeOut]:
+def initiative_create(request: HttpRequest, company_id: int, payload: InitiativeIn) -> Status[InitiativeOut]:
     """The classifier suggests the level from the description; ``level`` confirms it (null) or overrides it."""
     user = user_of(request)
     if not access.can_register_initiatives(user):
@@ -181,7 +179,7 @@ def initiative_create(request: HttpRequest, company_id: int, payload: Initiative
         )  # fmt: skip
     except ClassifierError as exc:
         raise invalid([("description", str(exc))]) from None
-    return 201, initiative_out(initiative)
+    return Status(201, initiative_out(initiative))
 
 
 @router.get("/initiatives/{initiative_id}", response=responses(InitiativeOut), summary="An initiative")

@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from groeimodel.model import DEFAULT_MODEL, shipped_model_ids
+from groeimodel.model import DEFAULT_MODEL
 from groeimodel.monitor.tables import row_label
 from groeimodel.web import access
 from groeimodel.web.api.deps import user_of
-from groeimodel.web.api.errors import ApiError, invalid
-from groeimodel.web.api.schemas import responses
+from groeimodel.web.api.errors import ApiError
+from groeimodel.web.api.schemas import ModelId, responses
 from groeimodel.web.i18n import current_lang, level_label
 from groeimodel.web.monitor.queries import MonitorTables, monitor_tables
 
@@ -25,7 +25,7 @@ By = Literal["sbi_section", "size_class", "province", "year"]
 
 
 class MonitorQuery(Schema):
-    model: str = DEFAULT_MODEL
+    model: ModelId = DEFAULT_MODEL  # type: ignore[assignment]
     by: By = "sbi_section"
 
 
@@ -70,9 +70,8 @@ def _tables(request: HttpRequest, query: MonitorQuery) -> MonitorTables:
     user = user_of(request)
     if not access.can_see_aggregates(user):
         raise ApiError(403, _("You may not do this."))
-    if query.model not in shipped_model_ids():
-        raise invalid([("model", _("Unknown model."))])
-    return monitor_tables(access.aggregate_companies_for(user), query.model, query.by, settings.MONITOR_MIN)
+    model_id = ModelId(query.model).value
+    return monitor_tables(access.aggregate_companies_for(user), model_id, query.by, settings.MONITOR_MIN)
 
 
 @router.get("/positions", response=responses(PositionsOut, 403), summary="Firms per ladder position")

@@ -4,22 +4,22 @@ as a draft), save answers, submit, read the result; and the benchmark of a wave.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
-from pydantic import Field
+from ninja import Router, Schema, Status
+from pydantic import Field, Strict
 
-from groeimodel.model import DEFAULT_MODEL, shipped_model_ids
+from groeimodel.model import DEFAULT_MODEL
 from groeimodel.reports.view import build_view
 from groeimodel.scoring import ScanResult
 from groeimodel.web import access
 from groeimodel.web.api.deps import user_of
 from groeimodel.web.api.errors import ApiError, invalid
-from groeimodel.web.api.schemas import responses
+from groeimodel.web.api.schemas import IsoDate, ModelId, StrictBool, responses
 from groeimodel.web.i18n import current_lang, level_label
 from groeimodel.web.scans.benchmark import benchmark_for
 from groeimodel.web.scans.models import Response, Wave
@@ -36,7 +36,7 @@ from groeimodel.web.scans.services import (
 
 router = Router(tags=["waves and responses"])
 
-AnswerValue = Literal[1, 2, 3, 4, 5] | None
+AnswerValue = Annotated[int, Strict(), Field(ge=1, le=5)] | None
 
 
 class BlockResultOut(Schema):
@@ -111,10 +111,10 @@ class WaveOut(Schema):
 
 
 class WaveIn(Schema):
-    model: str = Field(default=DEFAULT_MODEL, description="a shipped model id; its current version is used")
-    date: dt.date | None = None
+    model: ModelId = Field(default=DEFAULT_MODEL, description="a shipped model; its current version is used")  # type: ignore[assignment]
+    date: IsoDate | None = None
     answers: dict[str, AnswerValue] = Field(default_factory=dict, description="statement id → 1..5, or null")
-    submit: bool = Field(default=True, description="score and submit at once; false keeps a draft")
+    submit: StrictBool = Field(default=True, description="score and submit at once; false keeps a draft")
 
 
 class AnswersIn(Schema):
@@ -246,7 +246,7 @@ def wave_list(request: HttpRequest, company_id: int) -> list[WaveOut]:
 @router.post(
     "/companies/{company_id}/waves", response=responses(ResponseOut, 409, code=201), summary="A new wave with answers"
 )
-def wave_create(request: HttpRequest, company_id: int, payload: WaveIn) -> tuple[int, ResponseOut]:
+def wave_create(request: HttpRequest, company_id: int, payload: WaveIn) -> Status[ResponseOut]:
     """A new wave (T0, T1, ...) with the owner's response and its answers; with ``submit`` (the default) it is
     scored and submitted at once, and every statement needs an answer. Nothing is stored when anything fails.
     A company has one unfinished scan at a time: 409 while one is open."""
@@ -254,8 +254,6 @@ def wave_create(request: HttpRequest, company_id: int, payload: WaveIn) -> tuple
     company = access.get_company(user, company_id)
     if not access.can_run_scans(user):
         raise ApiError(404, _("Not found."))
-    if payload.model not in shipped_model_ids():
-        raise invalid([("model", _("Unknown model."))])
     open_draft = access.scans_for(user).filter(wave__company=company, status=Response.Status.DRAFT).first()
     if open_draft is not None:
         raise ApiError(
@@ -263,7 +261,7 @@ def wave_create(request: HttpRequest, company_id: int, payload: WaveIn) -> tuple
             % {"id": open_draft.pk},
         )  # fmt: skip
     with transaction.atomic():
-        scan = start_scan(company=company, user=user, model_id=payload.model)
+        scan = start_scan(company=company, user=user, model_id=ModelId(payload.model).value)
         _check_items(scan, payload.answers)
         save_answers(scan=scan, answers=dict(payload.answers))
         if payload.date is not None:
@@ -271,7 +269,7 @@ def wave_create(request: HttpRequest, company_id: int, payload: WaveIn) -> tuple
         if payload.submit:
             _submit(scan)
     scan = access.get_scan(user, scan.pk)
-    return 201, response_out(scan)
+    return Status(201, response_out(scan))
 
 
 @router.get("/waves/{wave_id}", response=responses(WaveOut), summary="A wave")
