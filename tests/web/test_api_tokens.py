@@ -67,7 +67,7 @@ def test_a_revoked_token_is_401(world):
     client = world.client_for(world.alice)
     secret = make_on_the_page(client)
     token = ApiToken.objects.get()
-    assert "Intrekken" in client.get(f"/account/tokens/{token.pk}/revoke/").content.decode()
+    assert "Token intrekken" in client.get(f"/account/tokens/{token.pk}/revoke/").content.decode()
     assert ApiClient(token=secret).get("/api/v1/models").status_code == 200
     assert client.post(f"/account/tokens/{token.pk}/revoke/").status_code == 302
     assert_error(ApiClient(token=secret).get("/api/v1/models"), 401)
