@@ -174,8 +174,9 @@ def result_out(scan: Response) -> ResultOut | None:
     )  # fmt: skip
 
 
-def response_out(scan: Response) -> ResponseOut:
-    answers = answers_of(scan)
+def response_out(scan: Response, answers: dict[str, int | None] | None = None) -> ResponseOut:
+    """``answers``: the response's answers when the caller has them (saves a query)."""
+    answers = answers_of(scan) if answers is None else answers
     model = model_of(scan)
     return ResponseOut(
         id=scan.pk,
@@ -216,14 +217,18 @@ def _check_items(scan: Response, answers: dict[str, Any]) -> None:
         raise invalid([(f"answers.{item}", _("Unknown statement.")) for item in unknown[:20]])
 
 
-def _submit(scan: Response) -> None:
-    missing = missing_items(scan)
+def _check_complete(scan: Response, answers: dict[str, int | None] | None = None) -> None:
+    missing = missing_items(scan, answers)
     if missing:
         raise ApiError(
             422,
             _("Every statement needs an answer (1 to 5, or null for “don't know”) before the scan is submitted."),
             [(f"answers.{item}", _("Not answered yet.")) for item in missing],
         )
+
+
+def _submit(scan: Response, answers: dict[str, int | None] | None = None) -> None:
+    _check_complete(scan, answers)
     try:
         submit_scan(scan=scan)
     except ScanError as exc:
@@ -260,16 +265,19 @@ def wave_create(request: HttpRequest, company_id: int, payload: WaveIn) -> Statu
             409, _("This company has an unfinished scan (response %(id)s): finish or delete it first.")
             % {"id": open_draft.pk},
         )  # fmt: skip
+    answers = dict(payload.answers)
     with transaction.atomic():
         scan = start_scan(company=company, user=user, model_id=ModelId(payload.model).value)
-        _check_items(scan, payload.answers)
-        save_answers(scan=scan, answers=dict(payload.answers))
+        _check_items(scan, answers)
+        if payload.submit:
+            _check_complete(scan, answers)  # before anything is written
+        save_answers(scan=scan, answers=answers)
         if payload.date is not None:
             record_growth(user=user, wave=scan.wave, data={"date": payload.date}, indicators={})
         if payload.submit:
-            _submit(scan)
+            _submit(scan, answers)
     scan = access.get_scan(user, scan.pk)
-    return Status(201, response_out(scan))
+    return Status(201, response_out(scan, answers))
 
 
 @router.get("/waves/{wave_id}", response=responses(WaveOut), summary="A wave")
