@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled, ValidationError
@@ -41,8 +42,6 @@ def _field(loc: Sequence[Any]) -> str:
 
 def form_errors(form: Any) -> list[tuple[str, str]]:
     """A Django form's errors as (field, message) pairs, text only (the web app's messages may hold a link)."""
-    from django.utils.html import strip_tags
-
     out = []
     for field, errors in form.errors.items():
         for message in errors:

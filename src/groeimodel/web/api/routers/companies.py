@@ -156,7 +156,7 @@ def company_update(request: HttpRequest, company_id: int, payload: CompanyPatch)
     given = payload.dict(exclude_unset=True)
     for key, value in given.items():
         if value is None and key in ("name", "sbi_section", "employees", "province"):
-            raise ApiError(422, _("The request is not valid."), [(key, _("This field cannot be empty."))])
+            raise invalid([(key, _("This field cannot be empty."))])
         values[key] = value
     if "advisors" not in given and access.can_manage_users(user):
         values["advisors"] = list(company.advisors.values_list("pk", flat=True))
