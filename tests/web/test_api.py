@@ -519,3 +519,22 @@ def test_too_many_requests_answer_429_in_the_error_shape(world, monkeypatch):
     statuses = [client.get("/api/v1/models").status_code for _ in range(3)]
     assert statuses[:2] == [200, 200]
     assert_error(client.get("/api/v1/models"), 429)
+
+
+def test_the_company_list_takes_the_same_number_of_queries_for_a_longer_page(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api = api_for(world, "beheerder")
+    api.get("/api/v1/companies")  # the token's last use is written once a minute: not in the count
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert api.get("/api/v1/companies?limit=100").status_code == 200
+        return len(captured)
+
+    few = queries()
+    for i in range(10):
+        make_company(world.org_a, f"Extra {i}").advisors.add(world.alice)
+    assert api.get("/api/v1/companies?limit=100").json()["total"] == 13
+    assert queries() == few
