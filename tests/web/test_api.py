@@ -487,6 +487,8 @@ def test_a_wrong_method_and_an_unknown_path_answer_in_the_error_shape(world):
     api = api_for(world, "beheerder")
     assert_error(api.request("delete", "/api/v1/companies"), 405)
     assert_error(api.get("/api/v1/no-such-thing"), 404)
+    assert_error(api.get("/api/v1/"), 404)
+    assert_error(api.get("/api/v1/companies/"), 404)
     assert_error(api.get("/api/v1/companies/abc"), 422)
 
 

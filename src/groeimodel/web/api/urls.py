@@ -10,7 +10,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.urls import URLPattern, path, re_path
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -35,7 +35,10 @@ def api_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         language = language_of(request)
         with translation.override(language):
-            response = view(request, *args, **kwargs)
+            try:
+                response = view(request, *args, **kwargs)
+            except Http404:  # raised outside an operation (the API's root)
+                response = error_response(404, _("Not found."))
             if isinstance(response, HttpResponseNotAllowed):
                 allowed = response["Allow"]
                 response = error_response(405, _("This method is not allowed here."))
