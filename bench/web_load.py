@@ -9,8 +9,14 @@ Prints count, errors, requests/second, p50 and p95 latency per page type, then
 errors) is reported as PASS/FAIL; the script never fails on timing. All traffic goes to 127.0.0.1 only; the
 server is always stopped and the temporary directory removed.
 
+`--scenario api` drives the REST API instead: every user has its own token and company and, one request after the
+other, creates a wave with the owner's 60 answers, submitted and scored at once (POST /api/v1/companies/{id}/waves).
+Goal: no errors, p95 at most 200 ms at 50 users. `--database-from-env` uses the DATABASE_URL of the environment
+(e.g. under scripts/with-postgres.sh) instead of a fresh SQLite file.
+
 Usage: python bench/web_load.py [--seconds 30] [--users 20] [--companies 1000] [--workers 2] [--threads 4]
-                                [--think 1] [--warmup 0] [--max-requests 200000]
+                                [--think 1] [--warmup 0] [--max-requests 200000] [--scenario web|api]
+                                [--database-from-env]
 `--think` is a mean pause per simulated user between requests in seconds, drawn from 0.5-1.5 times it, as a person
 reads a page before the next click (default 1 s). `--think 0` is a saturation test instead: each user sends its
 next request as soon as the previous one is answered, i.e. 20 requests in flight all the time. `--warmup` runs the
@@ -47,6 +53,9 @@ GOAL_P95_MS = 150.0
 GOAL_USERS = 20
 MIX = [("result", 0.40), ("list", 0.35), ("save", 0.25)]
 PAGE_TYPES = ["login", "result", "list", "save"]
+API_GOAL_P95_MS = 200.0
+API_GOAL_USERS = 50
+API_TYPES = ["submit"]
 
 # Made-up company names; list searches use these words so that ?q= finds something (or, for numbers, little).
 NAME_WORDS = ["Bakkerij", "Metaal", "Zorg", "Transport", "Software", "Installatie", "Bouw", "Ontwerp", "Handel",
@@ -141,6 +150,10 @@ def orchestrate(args: argparse.Namespace) -> None:
     print(f"date: {datetime.now().astimezone().isoformat(timespec='seconds')}; load average {load_average()}")
     tmp = Path(tempfile.mkdtemp(prefix="groeimodel-bench-"))
     dropped = ("DATABASE_URL", "GROEIMODEL_ALLOWED_HOSTS", "GROEIMODEL_SECRET_KEY", "GROEIMODEL_ACCESS_LOG")
+    if args.database_from_env:
+        if not os.environ.get("DATABASE_URL"):
+            raise SystemExit("--database-from-env needs DATABASE_URL (run under scripts/with-postgres.sh)")
+        dropped = dropped[1:]
     env = {k: v for k, v in os.environ.items() if k not in dropped}
     # Production settings (DEBUG off), as a real deployment runs; the TLS proxy that would sit in front is left
     # out, so the app is told not to redirect to HTTPS.
@@ -165,12 +178,13 @@ def orchestrate(args: argparse.Namespace) -> None:
         if done.returncode:
             print(done.stdout, done.stderr, file=sys.stderr)
             raise RuntimeError(f"migrate failed with exit code {done.returncode}")
-        print(f"migrate: {time.perf_counter() - start:.1f} s (SQLite in {tmp})")
+        where = "DATABASE_URL" if args.database_from_env else f"SQLite in {tmp}"
+        print(f"migrate: {time.perf_counter() - start:.1f} s ({where})")
 
         spec_file = tmp / "bench.json"
         subprocess.run(
             [sys.executable, __file__, "--seed-into", str(spec_file), "--companies", str(args.companies),
-             "--users", str(args.users)],
+             "--users", str(args.users), "--scenario", args.scenario],
             env=env,
             check=True,
         )  # fmt: skip
@@ -196,11 +210,12 @@ def orchestrate(args: argparse.Namespace) -> None:
             [sys.executable, __file__, "--client", "--port", str(port), "--spec", str(spec_file),
              "--out", str(out_file), "--seconds", str(args.seconds), "--users", str(args.users),
              "--think", str(args.think), "--warmup", str(args.warmup), "--max-requests", str(args.max_requests),
-             "--server-pid", str(server.pid)],
+             "--server-pid", str(server.pid), "--scenario", args.scenario],
             check=True,
             timeout=args.warmup + args.seconds + 300,
         )  # fmt: skip
-        report(json.loads(out_file.read_text()), args)
+        results = json.loads(out_file.read_text())
+        (report_api if args.scenario == "api" else report)(results, args)
         if server.poll() is not None:
             print(f"warning: the server stopped during the run (exit code {server.returncode})")
             print(tail(log))
@@ -253,11 +268,33 @@ def report(res: dict[str, Any], args: argparse.Namespace) -> None:
     print(f"result_p95_ms={p95:.1f} rps={total['rps']:.1f} errors={errors}")
 
 
+def report_api(res: dict[str, Any], args: argparse.Namespace) -> None:
+    s = res["stats"]["submit"]
+    print(
+        f"load: {res['users']} API clients, {res['window_s']:.1f} s after {res['warmup_s']:g} s warm-up, "
+        f"think {args.think:g} s; each request a new wave with {res['items']} answers, submitted and scored"
+    )
+    print(f"submit: {s['count']} requests, {s['errors']} errors, {s['rps']:.1f} req/s, p50 {s['p50']:.1f} ms, "
+          f"p95 {s['p95']:.1f} ms, max {s['max']:.1f} ms")  # fmt: skip
+    if res.get("server_cpu_s") is not None and s["count"]:
+        per_request = 1000 * res["server_cpu_s"] / s["count"]
+        print(f"cpu in the window: server {res['server_cpu_s']:.1f} s = {per_request:.1f} ms per request; "
+              f"load average after {load_average()}")  # fmt: skip
+    for line in res["error_samples"]:
+        print(f"error: {line}")
+    errors = s["errors"] + res["warmup_errors"]
+    ok = s["p95"] <= API_GOAL_P95_MS and errors == 0 and s["count"] > 0
+    at = "" if res["users"] == API_GOAL_USERS else f" (measured at {res['users']} clients)"
+    print(f"goal: API submit p95 <= {API_GOAL_P95_MS:.0f} ms at {API_GOAL_USERS} clients, no errors: "
+          f"{'PASS' if ok else 'FAIL'}{at}")  # fmt: skip
+    print(f"api_submit_p95_ms={s['p95']:.1f} rps={s['rps']:.1f} errors={errors}")
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # seeding (a subprocess with the benchmark's environment; Django is set up here only)
 
 
-def seed(spec_file: Path, companies: int, users: int) -> None:
+def seed(spec_file: Path, companies: int, users: int, scenario: str = "web") -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "groeimodel.web.settings")
     import django
 
@@ -269,7 +306,7 @@ def seed(spec_file: Path, companies: int, users: int) -> None:
     from groeimodel.web.accounts.services import create_user
     from groeimodel.web.companies.models import Company
     from groeimodel.web.demo import create_company_with_scans
-    from groeimodel.web.scans.models import Answer, Scan
+    from groeimodel.web.scans.models import Answer, Respondent, Response
     from groeimodel.web.scans.services import start_scan
 
     start = time.perf_counter()
@@ -291,7 +328,7 @@ def seed(spec_file: Path, companies: int, users: int) -> None:
                     province=rng.choice(PROVINCES),
                     founded=rng.randrange(1950, 2025),
                     rng=rng,
-                    waves=1,
+                    strengths=(rng.uniform(0.2, 0.9),),  # one submitted wave
                     model=model,
                 )
             )
@@ -299,10 +336,21 @@ def seed(spec_file: Path, companies: int, users: int) -> None:
         through.objects.bulk_create([through(company_id=c.pk, user_id=user.pk) for c in created])
         # One draft per simulated user, each on its own company, for the "save an answer" requests.
         drafts = [start_scan(company=c, user=user, model_id=model.id).pk for c in created[:users]]
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        tokens, api_companies = [], []
+        if scenario == "api":  # one token and one company (without a draft) per API client
+            from groeimodel.web.api.tokens import create_token
+
+            tokens = [create_token(user=user, name=f"bench {k}").secret for k in range(users)]
+            api_companies = [c.pk for c in created[users : 2 * users]]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     seconds = time.perf_counter() - start
-    submitted = list(Scan.objects.filter(status=Scan.Status.SUBMITTED).values_list("pk", flat=True))
+    submitted = list(
+        Response.objects.filter(status=Response.Status.SUBMITTED, respondent=Respondent.MANAGEMENT).values_list(
+            "pk", flat=True
+        )
+    )
     print(
         f"seed: {len(created):,} companies, {len(submitted):,} submitted scans, {Answer.objects.count():,} answers, "
         f"{len(drafts)} drafts in {seconds:.1f} s"
@@ -315,6 +363,8 @@ def seed(spec_file: Path, companies: int, users: int) -> None:
         "items": [item.id for item in model.items],
         "words": NAME_WORDS + NAME_PLACES,
         "pages": (len(created) + 24) // 25,
+        "tokens": tokens,
+        "api_companies": api_companies,
     }
     spec_file.write_text(json.dumps(spec))
 
@@ -330,9 +380,9 @@ class Stop(Exception):
 class Recorder:
     def __init__(self, max_requests: int) -> None:
         self.lock = threading.Lock()
-        self.latencies: dict[str, list[float]] = {n: [] for n in PAGE_TYPES}
-        self.errors: dict[str, int] = dict.fromkeys(PAGE_TYPES, 0)
-        self.redirects: dict[str, int] = dict.fromkeys(PAGE_TYPES, 0)
+        self.latencies: dict[str, list[float]] = {n: [] for n in PAGE_TYPES + API_TYPES}
+        self.errors: dict[str, int] = dict.fromkeys(PAGE_TYPES + API_TYPES, 0)
+        self.redirects: dict[str, int] = dict.fromkeys(PAGE_TYPES + API_TYPES, 0)
         self.samples: list[str] = []
         self.max_requests = max_requests
         self.sent = 0
@@ -390,7 +440,7 @@ class User:
         self.conn = None
 
     def request(self, method: str, path: str, body: dict[str, str] | None = None,
-                headers: dict[str, str] | None = None) -> tuple[int, str, float]:  # fmt: skip
+                headers: dict[str, str] | None = None, json_body: Any = None) -> tuple[int, str, float]:  # fmt: skip
         """Status, body text and milliseconds; one retry on a fresh connection if a kept-alive one was closed."""
         hdrs = {"Host": f"{HOST}:{self.port}", "Accept": "text/html", "Accept-Language": "nl"}
         if self.cookies:
@@ -399,6 +449,10 @@ class User:
         if body is not None:
             data = urllib.parse.urlencode(body).encode()
             hdrs["Content-Type"] = "application/x-www-form-urlencoded"
+        if json_body is not None:
+            data = json.dumps(json_body).encode()
+            hdrs["Content-Type"] = "application/json"
+            hdrs["Accept"] = "application/json"
         hdrs.update(headers or {})
         start = time.perf_counter()
         for attempt in (1, 2):
@@ -483,6 +537,27 @@ def client(args: argparse.Namespace) -> None:
     barrier = threading.Barrier(args.users, action=open_window)
     logged_in = [False] * args.users
 
+    def run_api(k: int) -> None:
+        """One API client: its own token and company; a new wave with every answer, again and again."""
+        rng = random.Random(1000 + k)
+        user = User(args.port, rec)
+        logged_in[k] = True
+        barrier.wait()
+        headers = {"Authorization": f"Bearer {spec['tokens'][k]}"}
+        path = f"/api/v1/companies/{spec['api_companies'][k]}/waves"
+        if args.think:
+            time.sleep(rng.uniform(0, args.think))
+        try:
+            while time.perf_counter() < window["end"]:
+                answers = {item: rng.randint(1, 5) for item in spec["items"]}
+                status, text = user.timed("submit", "POST", path, json_body={"answers": answers}, headers=headers)
+                if status is not None and status != 201:
+                    rec.fail("submit", f"HTTP {status}: {text[:200]}")
+                if args.think:
+                    time.sleep(rng.uniform(0.5, 1.5) * args.think)
+        except Stop:
+            pass
+
     def run(k: int) -> None:
         rng = random.Random(1000 + k)
         user = User(args.port, rec)
@@ -525,7 +600,8 @@ def client(args: argparse.Namespace) -> None:
         except Stop:
             pass
 
-    threads = [threading.Thread(target=run, args=(k,), daemon=True) for k in range(args.users)]
+    target = run_api if args.scenario == "api" else run
+    threads = [threading.Thread(target=target, args=(k,), daemon=True) for k in range(args.users)]
     for t in threads:
         t.start()
     for t in threads:
@@ -541,7 +617,7 @@ def client(args: argparse.Namespace) -> None:
         return s[max(0, min(len(s) - 1, int(-(-q * len(s) // 1)) - 1))]  # nearest rank
 
     stats = {}
-    for n in PAGE_TYPES:
+    for n in PAGE_TYPES + API_TYPES:
         lat = rec.latencies[n]
         stats[n] = {
             "count": len(lat),
@@ -552,6 +628,8 @@ def client(args: argparse.Namespace) -> None:
             "p95": pct(lat, 0.95),
             "max": max(lat, default=0.0),
         }
+    if args.scenario == "api":
+        names = API_TYPES
     count = sum(stats[n]["count"] for n in names)
     out = {
         "users": args.users,
@@ -564,6 +642,7 @@ def client(args: argparse.Namespace) -> None:
         "warmup_errors": rec.warmup_errors,
         "server_cpu_s": None if cpu_server is None else cpu_server - window["cpu_server"],
         "client_cpu_s": cpu_client,
+        "items": len(spec["items"]),
     }
     Path(args.out).write_text(json.dumps(out))
 
@@ -581,6 +660,8 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=1.0, help="mean pause per user between requests, seconds")
     parser.add_argument("--warmup", type=float, default=0.0, help="seconds of unrecorded load before the figures start")
     parser.add_argument("--max-requests", type=int, default=200_000, help="stop after this many requests")
+    parser.add_argument("--scenario", choices=["web", "api"], default="web", help="the web pages, or the REST API")
+    parser.add_argument("--database-from-env", action="store_true", help="use DATABASE_URL instead of SQLite")
     # internal: the seeding and client subprocesses
     parser.add_argument("--seed-into", help=argparse.SUPPRESS)
     parser.add_argument("--client", action="store_true", help=argparse.SUPPRESS)
@@ -592,7 +673,7 @@ def main() -> None:
     if args.users < 1 or args.seconds <= 0:
         parser.error("--users and --seconds must be positive")
     if args.seed_into:
-        seed(Path(args.seed_into), args.companies, args.users)
+        seed(Path(args.seed_into), args.companies, args.users, args.scenario)
     elif args.client:
         client(args)
     else:

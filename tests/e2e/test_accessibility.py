@@ -59,6 +59,8 @@ def app_url_names() -> set[str]:
     def visit(patterns: list[Any]) -> None:
         for p in patterns:
             if isinstance(p, URLResolver):
+                if p.namespace == "api":  # the REST API answers JSON (tests/web/test_api*.py; docs: test_api_docs.py)
+                    continue
                 visit(p.url_patterns)
             elif isinstance(p, URLPattern) and p.name:
                 names.add(p.name)
@@ -115,7 +117,10 @@ def fixtures_for_walk(demo_logins: list[Any]) -> dict[str, Any]:
         indicators={},
     )
     uid = urlsafe_base64_encode(force_bytes(user.pk))
+    from groeimodel.web.api.tokens import create_token
+
     return {
+        "api_token": create_token(user=user, name="CRM-koppeling").token,
         "advisor": advisor,
         "user": user,
         "submitted": submitted,
@@ -186,12 +191,19 @@ def test_every_page_passes_axe_in_both_languages_and_at_both_widths(
             ("initiative-detail", f"/initiatives/{f['initiative'].pk}/"),
             ("initiative-detail (no business case)", f"/initiatives/{f['bare_initiative'].pk}/"),
             ("initiative-edit", f"/initiatives/{f['initiative'].pk}/edit/"),
+            ("api-tokens", "/account/tokens/"),
+            ("api-token-revoke", f"/account/tokens/{f['api_token'].pk}/revoke/"),
             ("password_change", "/accounts/password_change/"),
             ("password_change_done", "/accounts/password_change/done/"),
             ("not found", "/scans/999999/"),
         ],
     ):
         seen.add(name.split(" (")[0])
+    page.goto(f"{site}/account/tokens/")
+    page.locator("#id_name").fill("Script")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("#new-token")).to_have_value(re.compile(r"^gm_"))
+    assert_accessible(page, "api-tokens (a new token shown)")
     log_out(page)
 
     # An administrator: users and the overview; an analyst's overview.

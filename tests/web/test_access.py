@@ -35,7 +35,12 @@ def id_urls(world):
 
     EmployeeRound.objects.create(wave=scan.wave)
     wave = scan.wave_id
+    from groeimodel.web.api.tokens import create_token
+
+    token = create_token(user=world.bob, name="Bob's CRM").token
     return [
+        ("get", f"/account/tokens/{token.pk}/revoke/"),
+        ("post", f"/account/tokens/{token.pk}/revoke/"),
         ("get", f"/companies/{world.mill.pk}/"),
         ("get", f"/companies/{world.mill.pk}/edit/"),
         ("post", f"/companies/{world.mill.pk}/edit/"),
@@ -107,6 +112,9 @@ def test_it_answers_404_for_every_url_of_another_organisation(world, persona):
     world.bob.refresh_from_db()
     assert world.bob.is_active and world.bob.first_name == "" and world.bob.membership.role == "adviseur"
     assert not mail.outbox and not AuditRecord.objects.exists()
+    from groeimodel.web.api.models import ApiToken
+
+    assert not ApiToken.objects.filter(revoked_at__isnull=False).exists()  # Bob's token still works
 
 
 def test_a_beheerder_sees_all_companies_of_the_organisation(world):

@@ -115,6 +115,8 @@ INSTALLED_APPS = [
     "groeimodel.web.invitations",
     "groeimodel.web.initiatives",
     "groeimodel.web.audit",
+    "ninja",  # its Swagger UI files, served from the package (without it the docs page loads them from a CDN)
+    "groeimodel.web.api",
 ]
 
 MIDDLEWARE = [

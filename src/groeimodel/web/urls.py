@@ -70,4 +70,5 @@ urlpatterns = [
     # The employees' questionnaire: public, reached only through a round's link.
     path("e/<str:token>/", invitations.employee_answer, name="employee-answer"),
     path("e/<str:token>/thanks/", invitations.employee_thanks, name="employee-thanks"),
+    path("", include("groeimodel.web.api.urls")),  # /api/v1/ and the token page
 ]
