@@ -10,7 +10,7 @@ from groeimodel.web.companies import views as companies
 from groeimodel.web.initiatives import views as initiatives
 from groeimodel.web.invitations import views as invitations
 from groeimodel.web.monitor import views as monitor
-from groeimodel.web.scans import report_views, waves
+from groeimodel.web.scans import model_change_views, report_views, waves
 from groeimodel.web.scans import views as scans
 
 urlpatterns = [
@@ -42,6 +42,7 @@ urlpatterns = [
     path("scans/<int:pk>/answer/", scans.scan_answer, name="scan-answer"),
     path("scans/<int:pk>/review/", scans.scan_review, name="scan-review"),
     path("scans/<int:pk>/submit/", scans.scan_submit, name="scan-submit"),
+    path("scans/<int:pk>/carry-over/", model_change_views.scan_carry_over, name="scan-carry-over"),
     path("scans/<int:pk>/result/", scans.scan_result, name="scan-result"),
     path("scans/<int:pk>/report.pdf", report_views.scan_report_pdf, name="scan-report-pdf"),
     path("scans/<int:pk>/report.html", report_views.scan_report_html, name="scan-report-html"),
