@@ -97,6 +97,8 @@ def test_a_result_whose_model_version_is_gone_renders_with_the_closest_version_a
     assert "groeimodel versie 1.0.0" in page.content.decode()
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     assert client.get(f"/scans/{scan.pk}/report.html").status_code == 200
+    assert client.get(f"/companies/{world.bakery.pk}/").status_code == 200
+    assert client.get(f"/waves/{scan.wave_id}/growth/").status_code == 200
 
 
 def test_an_unchanged_model_file_shows_no_note(world, model_files):
