@@ -192,3 +192,20 @@ def test_the_service_returns_the_dropped_statements_and_keeps_a_submitted_scan(w
     with pytest.raises(ScanError):
         carry_over_draft(user=world.alice, scan=submitted)
     assert Answer.objects.filter(response=submitted).count() == len(load_model("groeimodel", "1.1.0").items) + 1
+
+
+def test_a_draft_of_a_model_that_is_no_longer_shipped_moves_to_the_default_model(world, model_files):
+    scan = start_scan(company=world.bakery, user=None, model_id="mkb-2011")
+    strict = load_model("mkb-2011")
+    save_answers(scan=scan, answers=full_answers(strict, 3))
+    shutil.rmtree(model_files.root / "mkb-2011")
+    model_files.reload()
+    client = world.client_for(world.alice)
+    review = client.get(f"/scans/{scan.pk}/review/")
+    assert review.status_code == 200 and "Zet de scan over naar versie 1.1.0" in review.content.decode()
+    client.post(f"/scans/{scan.pk}/carry-over/")
+    scan.refresh_from_db()
+    current = load_model("groeimodel")
+    assert (scan.model_id, scan.model_version, scan.model_hash) == ("groeimodel", current.version, current.content_hash)
+    kept = set(Answer.objects.filter(response=scan).values_list("item_id", flat=True))
+    assert kept == {item.id for item in strict.items} & set(current.item_index)

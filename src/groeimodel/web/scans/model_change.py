@@ -43,7 +43,10 @@ class DraftStatus:
 
 
 def draft_status(scan: Response) -> DraftStatus:
-    current = load_model(scan.model_id) if scan.model_id else load_model()
+    try:
+        current = load_model(scan.model_id)
+    except ModelError:  # the model itself is no longer shipped: the default one
+        current = load_model()
     try:
         own: Model | None = load_model(scan.model_id, scan.model_version)
     except ModelError:
@@ -54,7 +57,7 @@ def draft_status(scan: Response) -> DraftStatus:
     outdated = (
         own is None
         or own.version != current.version
-        or own.content_hash != scan.model_hash
+        or bool(scan.model_hash and own.content_hash != scan.model_hash)
         or gone_in_own
         or bool(gone)
     )
