@@ -183,3 +183,28 @@ def test_description_files_of_any_bytes_give_a_text_or_a_named_error(data):
             assert str(exc).startswith(str(path)), str(exc)
         else:
             assert text.strip()
+
+
+_MODEL_TEXT = (Path(questionnaire.__file__).parent / "model" / "data" / "groeimodel" / "1.1.0.yaml").read_text()
+
+
+@FUZZ
+@given(
+    st.binary(max_size=300)
+    | st.text(max_size=300).map(str.encode)
+    | json_values.map(lambda v: yaml.safe_dump({"id": "x", "levels": v}).encode())
+    | st.tuples(st.integers(0, len(_MODEL_TEXT) - 1), st.text(max_size=20)).map(
+        lambda cut: (_MODEL_TEXT[: cut[0]] + cut[1] + _MODEL_TEXT[cut[0] + len(cut[1]) :]).encode()
+    )
+)
+def test_model_files_given_by_path_give_a_model_or_a_named_error(data):
+    """`--model FILE` and `model validate FILE`: a damaged or made-up model file."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "model.yaml"
+        path.write_bytes(data)
+        try:
+            model = load_model(str(path))
+        except InputError as exc:
+            assert str(exc).startswith(str(path)), str(exc)[:300]
+        else:
+            assert model.items and model.levels
