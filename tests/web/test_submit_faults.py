@@ -12,6 +12,7 @@ from __future__ import annotations
 import http.cookiejar
 import json
 import os
+import random
 import re
 import signal
 import subprocess
@@ -45,17 +46,24 @@ from groeimodel.web.accounts.models import Organisation
 from groeimodel.web.accounts.services import create_user
 from groeimodel.web.companies.models import Company
 from groeimodel.web.scans.services import save_answers, start_scan
+import sys
 org = Organisation.objects.create(name="Adviesbureau Fout", slug="fout")
-company = Company.objects.create(organisation=org, name="Bakkerij Fout", sbi_section="C", employees=12, province="GE")
 user = create_user(organisation=org, username="adviseur", password="correct-horse-battery-staple", role="adviseur")
-company.advisors.add(user)
-scan = start_scan(company=company, user=user)
-model = load_model(scan.model_id, scan.model_version)
-save_answers(scan=scan, answers={item.id: 4 for item in model.items})
+scans = []
+for n in range(int(sys.argv[1]) if len(sys.argv) > 1 else 1):
+    company = Company.objects.create(
+        organisation=org, name=f"Bakkerij Fout {n}", sbi_section="C", employees=12, province="GE"
+    )
+    company.advisors.add(user)
+    scan = start_scan(company=company, user=user)
+    model = load_model(scan.model_id, scan.model_version)
+    save_answers(scan=scan, answers={item.id: 1 + (n + i) % 5 for i, item in enumerate(model.items)})
+    scans.append(scan.pk)
 client = Client()
 client.force_login(user)
 print(json.dumps({
-    "scan": scan.pk,
+    "scan": scans[0],
+    "scans": scans,
     "cookie": settings.SESSION_COOKIE_NAME,
     "session": client.cookies[settings.SESSION_COOKIE_NAME].value,
     "answers": len(model.items),
@@ -159,9 +167,8 @@ def server_env(tmp_path: Path, database_url: str | None) -> dict[str, str]:
     return env
 
 
-def submit(server: Server, scan: int, cookie: str, session: str) -> int:
-    """Post the review page's submit form as a signed-in browser does; the status code, or 0 when the
-    connection broke."""
+def submit_form(server: Server, scan: int, cookie: str, session: str) -> tuple[Any, bytes]:
+    """The review page's submit form as a signed-in browser has it: an opener with the cookies, and the body."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect())
     opener.addheaders = [("Cookie", f"{cookie}={session}")]
@@ -171,7 +178,12 @@ def submit(server: Server, scan: int, cookie: str, session: str) -> int:
     assert token is not None
     csrf = next(c.value for c in jar if c.name == "csrftoken")
     opener.addheaders = [("Cookie", f"{cookie}={session}; csrftoken={csrf}")]
-    data = urllib.parse.urlencode({"csrfmiddlewaretoken": token.group(1)}).encode()
+    return opener, urllib.parse.urlencode({"csrfmiddlewaretoken": token.group(1)}).encode()
+
+
+def post(server: Server, scan: int, form: tuple[Any, bytes]) -> int:
+    """The status code of posting the submit form, or 0 when the connection broke."""
+    opener, data = form
     try:
         with opener.open(f"{server.url}/scans/{scan}/submit/", data=data, timeout=120) as response:
             return int(response.status)
@@ -179,6 +191,10 @@ def submit(server: Server, scan: int, cookie: str, session: str) -> int:
         return int(err.code)
     except (OSError, urllib.error.URLError):
         return 0
+
+
+def submit(server: Server, scan: int, cookie: str, session: str) -> int:
+    return post(server, scan, submit_form(server, scan, cookie, session))
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -220,5 +236,28 @@ def test_a_server_killed_mid_submit_leaves_a_whole_draft_and_the_next_submit_sto
             "answers": setup["answers"],
             "rows": setup["rows"],
         }
+    finally:
+        server.stop()
+
+
+def test_servers_killed_at_random_moments_of_submits_leave_each_response_whole_or_untouched(server_env):
+    """No controlled pause: SIGKILL a moment after the submit was sent, wherever the server is then."""
+    server = Server(server_env)
+    server.start()
+    try:
+        setup = run_in(server_env, SETUP, "4")
+        chance = random.Random(13)
+        for scan in setup["scans"]:
+            form = submit_form(server, scan, setup["cookie"], setup["session"])
+            thread = threading.Thread(target=post, args=(server, scan, form), daemon=True)
+            thread.start()
+            time.sleep(chance.uniform(0.0, 0.3))
+            server.kill()
+            thread.join(timeout=30)
+            server.start()
+            state = run_in(server_env, STATE, str(scan))
+            whole = {"status": "submitted", "result": True, "answers": setup["answers"], "rows": setup["rows"]}
+            untouched = {"status": "draft", "result": False, "answers": setup["answers"], "rows": 0}
+            assert state in (whole, untouched), state
     finally:
         server.stop()
