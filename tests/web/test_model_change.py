@@ -209,3 +209,14 @@ def test_a_draft_of_a_model_that_is_no_longer_shipped_moves_to_the_default_model
     assert (scan.model_id, scan.model_version, scan.model_hash) == ("groeimodel", current.version, current.content_hash)
     kept = set(Answer.objects.filter(response=scan).values_list("item_id", flat=True))
     assert kept == {item.id for item in strict.items} & set(current.item_index)
+
+
+def test_the_ondernemer_carries_over_their_own_draft_and_the_analist_gets_404(world):
+    scan = draft_with_all_answers(world.bakery)
+    old = load_model("groeimodel", "1.0.0")
+    Response.objects.filter(pk=scan.pk).update(model_version=old.version, model_hash=old.content_hash)
+    assert world.client_for(world.analist).post(f"/scans/{scan.pk}/carry-over/").status_code == 404
+    assert world.client_for(world.bob).post(f"/scans/{scan.pk}/carry-over/").status_code == 404
+    assert Response.objects.get(pk=scan.pk).model_version == "1.0.0"
+    assert world.client_for(world.ondernemer).post(f"/scans/{scan.pk}/carry-over/").status_code == 302
+    assert Response.objects.get(pk=scan.pk).model_version == "1.1.0"
