@@ -18,3 +18,8 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 # the real file database waits for the writer; a file keeps the tests as the product runs.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405
+
+# tests/web/test_submit_faults.py: a server started with these settings pauses in the middle of writing a submitted
+# response's score rows (groeimodel.web.scans.faults), after touching the marker file, so the test can kill it there.
+TEST_SUBMIT_PAUSE_SECONDS = float(os.environ.get("GROEIMODEL_TEST_SUBMIT_PAUSE", "0"))
+TEST_SUBMIT_PAUSE_MARKER = os.environ.get("GROEIMODEL_TEST_SUBMIT_PAUSE_MARKER", "")

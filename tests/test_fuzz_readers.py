@@ -137,3 +137,74 @@ def test_the_classifier_takes_any_text_or_names_the_problem(text):
         assert "text" in str(exc).lower()
     else:
         assert prediction.level in range(len(MODEL.levels) + 1)
+
+
+labelled_records = st.fixed_dictionaries(
+    {},
+    optional={
+        "id": json_values,
+        "text": st.text(max_size=40) | json_values,
+        "label": st.integers(min_value=-2, max_value=6) | json_values,
+        "lang": st.sampled_from(["nl", "en"]) | json_values,
+        "sources": json_values,
+        "org": json_values,
+    },
+)
+
+
+@FUZZ
+@given(st.lists(labelled_records.map(json.dumps) | st.text(max_size=60), max_size=5))
+def test_labelled_corpus_files_give_examples_or_a_named_error(lines):
+    """`classify evaluate FILE` and `classify train --corpus` read through this reader."""
+    from groeimodel.classify.core import read_jsonl
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "labelled.jsonl"
+        path.write_text("\n".join(lines), encoding="utf-8")
+        try:
+            examples = read_jsonl(path, labelled=True)
+        except InputError as exc:
+            assert str(exc).startswith(str(path)), str(exc)
+            assert len(str(exc)) < 1000
+        else:
+            assert examples and all(e.label in range(5) and e.text.strip() for e in examples)
+            assert all(e.lang is None or isinstance(e.lang, str) for e in examples)
+
+
+@FUZZ
+@given(st.binary(max_size=300) | st.text(max_size=300).map(str.encode))
+def test_description_files_of_any_bytes_give_a_text_or_a_named_error(data):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "beschrijving.txt"
+        path.write_bytes(data)
+        try:
+            text = safeio.read_description_file(str(path))
+        except InputError as exc:
+            assert str(exc).startswith(str(path)), str(exc)
+        else:
+            assert text.strip()
+
+
+_MODEL_TEXT = (Path(questionnaire.__file__).parent / "model" / "data" / "groeimodel" / "1.1.0.yaml").read_text()
+
+
+@FUZZ
+@given(
+    st.binary(max_size=300)
+    | st.text(max_size=300).map(str.encode)
+    | json_values.map(lambda v: yaml.safe_dump({"id": "x", "levels": v}).encode())
+    | st.tuples(st.integers(0, len(_MODEL_TEXT) - 1), st.text(max_size=20)).map(
+        lambda cut: (_MODEL_TEXT[: cut[0]] + cut[1] + _MODEL_TEXT[cut[0] + len(cut[1]) :]).encode()
+    )
+)
+def test_model_files_given_by_path_give_a_model_or_a_named_error(data):
+    """`--model FILE` and `model validate FILE`: a damaged or made-up model file."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "model.yaml"
+        path.write_bytes(data)
+        try:
+            model = load_model(str(path))
+        except InputError as exc:
+            assert str(exc).startswith(str(path)), str(exc)[:300]
+        else:
+            assert model.items and model.levels

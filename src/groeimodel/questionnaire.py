@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from groeimodel.model import Lang, Model
+from groeimodel.safeio import csv_safe_row
 from groeimodel.texts import t
 
 # The layout of the XLSX form; groeimodel.scanfiles reads it back.
@@ -64,11 +65,14 @@ def to_json(model: Model, lang: Lang) -> str:
 
 
 def to_csv(model: Model, lang: Lang) -> str:
+    """The items as CSV; a text cell that a spreadsheet would run as a formula is neutralised (a model file given
+    with --model is not to be trusted)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["id", "level", "block", "reverse", "text"])
     for item in as_dict(model, lang)["items"]:
-        writer.writerow([item["id"], item["level"], item["block"], "1" if item["reverse"] else "0", item["text"]])
+        row = [item["id"], item["level"], item["block"], "1" if item["reverse"] else "0", item["text"]]
+        writer.writerow(csv_safe_row(row))
     return out.getvalue()
 
 
@@ -100,6 +104,13 @@ def to_markdown(model: Model, lang: Lang) -> str:
     return "\n".join(lines)
 
 
+def _text(cell: Any, value: str) -> Any:
+    """Put ``value`` in ``cell`` as text, also when it starts with "=" (openpyxl would store a formula)."""
+    cell.value = value
+    cell.data_type = "s"
+    return cell
+
+
 def to_xlsx(model: Model, lang: Lang) -> bytes:
     """A form: one row per statement, a drop-down answer column, everything else locked."""
     wb = Workbook()
@@ -107,7 +118,7 @@ def to_xlsx(model: Model, lang: Lang) -> bytes:
     assert ws is not None
     ws.title = t("questionnaire", lang)[:31]
     bold = Font(bold=True)
-    ws["A1"] = f"{t('questionnaire', lang)}: {model.name(lang)}"
+    _text(ws["A1"], f"{t('questionnaire', lang)}: {model.name(lang)}")
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"] = t("xlsx_instructions", lang)
     legend = ", ".join(f"{p.value} = {p.label.get(lang)}" for p in model.data.scale.points)
@@ -137,8 +148,8 @@ def to_xlsx(model: Model, lang: Lang) -> bytes:
             item = model.items[i]
             ws.cell(row=row, column=1, value=item.id)
             ws.cell(row=row, column=2, value=b.level)
-            ws.cell(row=row, column=3, value=b.data.name.get(lang))
-            ws.cell(row=row, column=4, value=item.text.get(lang)).alignment = Alignment(wrap_text=True)
+            _text(ws.cell(row=row, column=3), b.data.name.get(lang))
+            _text(ws.cell(row=row, column=4), item.text.get(lang)).alignment = Alignment(wrap_text=True)
             answer = ws.cell(row=row, column=XLSX_ANSWER_COLUMN)
             answer.protection = Protection(locked=False)
             answer.fill = answer_fill

@@ -22,6 +22,7 @@ import yaml
 from groeimodel.errors import InputError
 
 MAX_SCAN_FILE_BYTES = 20 * 1024 * 1024  # a YAML or JSON scan file (one scan is a few kB)
+MAX_MODEL_FILE_BYTES = 5 * 1024 * 1024  # a model file given with --model FILE (the shipped ones are under 100 kB)
 MAX_NESTING = 20  # mappings and lists inside each other in a YAML or JSON scan file (a scan needs 2)
 MAX_CSV_LINE_CHARS = 1024 * 1024  # one physical line of a CSV file
 CSV_FIELD_LIMIT = 131_072  # one field of a CSV file (the csv module's own default)
@@ -104,6 +105,7 @@ class StrictLoader(yaml.SafeLoader):
     "billion laughs" alias bomb), complex (non-scalar) keys, keys given twice, and unlimited nesting."""
 
     max_depth = MAX_NESTING
+    kind = "a scan file"
 
     def __init__(self, stream: str):
         super().__init__(stream)
@@ -112,9 +114,9 @@ class StrictLoader(yaml.SafeLoader):
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         event = self.peek_event()  # type: ignore[no-untyped-call]
         if isinstance(event, yaml.AliasEvent):
-            raise YamlRefused("aliases (*name) are not allowed in a scan file", event.start_mark)
+            raise YamlRefused(f"aliases (*name) are not allowed in {self.kind}", event.start_mark)
         if getattr(event, "anchor", None) is not None:
-            raise YamlRefused("anchors (&name) are not allowed in a scan file", event.start_mark)
+            raise YamlRefused(f"anchors (&name) are not allowed in {self.kind}", event.start_mark)
         if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
             self._depth += 1
             if self._depth > self.max_depth:
@@ -131,7 +133,7 @@ class StrictLoader(yaml.SafeLoader):
             if not isinstance(key_node, yaml.ScalarNode):
                 raise YamlRefused("a key must be plain text, not a list or mapping", key_node.start_mark)
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise YamlRefused("merge keys (<<) are not allowed in a scan file", key_node.start_mark)
+                raise YamlRefused(f"merge keys (<<) are not allowed in {self.kind}", key_node.start_mark)
             key = self.construct_object(key_node, deep=deep)
             if key in seen:
                 raise YamlRefused(f"key {shown(key)} appears twice", key_node.start_mark)
@@ -139,11 +141,17 @@ class StrictLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-def load_yaml(text: str) -> tuple[Any, yaml.Node | None]:
+class ModelFileLoader(StrictLoader):
+    """The same rules for a model file (its levels, blocks, items and texts nest 8 deep)."""
+
+    kind = "a model file"
+
+
+def load_yaml(text: str, loader_class: type[StrictLoader] = StrictLoader) -> tuple[Any, yaml.Node | None]:
     """The data and the node tree (for line numbers) of one YAML document, with :class:`StrictLoader`'s rules.
 
     Raises :class:`yaml.YAMLError` (with ``problem_mark`` where known) for anything refused or malformed."""
-    loader = StrictLoader(text)
+    loader = loader_class(text)
     try:
         node = loader.get_single_node()
         try:

@@ -117,8 +117,7 @@ class ScanResult:
         )
         advice = []
         for a in data["advice"]:
-            block = model.blocks[model.block_index[a["block"]]]
-            text = block.data.advice[a["band"]] if a["band"] else model.data.scoring.insufficient_advice
+            text = _advice_text(model, a)
             advice.append(Advice(level=int(a["level"]), block=a["block"], score=a["score"], band=a["band"], text=text))
         return cls(
             model_id=data["model"]["id"],
@@ -153,6 +152,19 @@ class ScanResult:
                 for a in self.advice
             ],
         }
+
+
+def _advice_text(model: Model, advice: Mapping[str, Any]) -> Text:
+    """A stored advice's text in every language from ``model``; when the model no longer has the block or the band
+    (its file changed after the scoring), the stored text, which is in one language only."""
+    if not advice["band"]:
+        return model.data.scoring.insufficient_advice
+    index = model.block_index.get(advice["block"])
+    texts = model.blocks[index].data.advice if index is not None else {}
+    if advice["band"] in texts:
+        return texts[advice["band"]]
+    stored = str(advice.get("text") or advice["block"])
+    return Text(nl=stored, en=stored)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ NOT_PAGES = {
     "scan-start": "POST target, redirects to the new scan",
     "scan-answer": "HTMX fragment (the saved status of one statement), checked inside the questionnaire",
     "scan-submit": "POST target, redirects to the result",
+    "scan-carry-over": "POST target, redirects to the review page (its button is on the review page)",
     "initiative-suggest": "HTMX fragment (the classifier's suggestion), checked inside the initiative form",
     "home": "redirects to the company list or the overview (or shows no_membership, walked as such)",
     "user-send-reset": "POST target, sends the reset mail and redirects to the user list",

@@ -52,6 +52,7 @@ def id_urls(world):
         ("post", f"/scans/{draft.pk}/answer/"),
         ("get", f"/scans/{draft.pk}/review/"),
         ("post", f"/scans/{draft.pk}/submit/"),
+        ("post", f"/scans/{draft.pk}/carry-over/"),
         ("get", f"/scans/{scan.pk}/result/"),
         ("get", f"/scans/{scan.pk}/report.pdf"),
         ("get", f"/scans/{scan.pk}/report.html"),

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from groeimodel import __version__
+from groeimodel import __version__, safeio
 from groeimodel.classify.lexicon import (
     LANGUAGE_MARKERS,
     SENTENCE_CUES,
@@ -591,43 +591,64 @@ def artefact_dir() -> Any:
 
 def read_jsonl(path: Path | Any, *, labelled: bool, corpus: str = "written") -> list[Example]:
     """Examples from a JSON Lines file: {"id", "text"} and, when ``labelled``, "label" (0-4); "org" and "lang"
-    when given."""
+    when given.
+
+    The file is read within the limits of :mod:`groeimodel.safeio` (its size, a line's length, nesting, a text's
+    length); every refusal names the file and the line. A file without any example is refused too."""
     name = str(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise ClassifierError(f"{name}: file not found") from None
-    except UnicodeDecodeError:
-        raise ClassifierError(f"{name}: not a UTF-8 text file") from None
+    if isinstance(path, str | Path):
+        content = safeio.read_text_limited(name, safeio.MAX_JSONL_BYTES, what=".jsonl file")
+    else:  # the shipped corpus, as an importlib resource
+        try:
+            content = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise ClassifierError(f"{name}: file not found") from None
+        except UnicodeDecodeError:
+            raise ClassifierError(f"{name}: not a UTF-8 text file") from None
     out: list[Example] = []
+    lines = safeio.bounded_lines(io.StringIO(content), name, safeio.MAX_JSONL_LINE_CHARS)
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         where = f"{name}:{number}"
+        if safeio.json_depth(line) > safeio.MAX_NESTING:
+            raise ClassifierError(f"{where}: not valid JSON: nested more than {safeio.MAX_NESTING} levels deep")
         try:
             raw = json.loads(line)
         except json.JSONDecodeError as exc:
             raise ClassifierError(f"{where}: not valid JSON: {exc.msg}") from None
+        except (ValueError, RecursionError) as exc:
+            raise ClassifierError(f"{where}: not valid JSON: {str(exc)[:80]}") from None
         if not isinstance(raw, dict):
             raise ClassifierError(f"{where}: each line must be a JSON object")
         text = raw.get("text")
         if not isinstance(text, str) or not text.strip():
             raise ClassifierError(f"{where}: text: missing or empty")
+        safeio.check_description(f"{where}: text", text)
         label = raw.get("label")
         if labelled and (not isinstance(label, int) or isinstance(label, bool) or label not in CLASSES):
-            raise ClassifierError(f"{where}: label: must be one of 0-4, got {label!r}")
+            raise ClassifierError(f"{where}: label: must be one of 0-4, got {safeio.shown(label)}")
+        lang = raw.get("lang")
+        if lang is not None and (not isinstance(lang, str) or len(lang) > 8):
+            raise ClassifierError(f"{where}: lang: must be a language code such as nl or en, got {safeio.shown(lang)}")
+        raw_id = raw.get("id", f"{Path(name).stem}-{number}")
+        if not isinstance(raw_id, str | int) or isinstance(raw_id, bool) or len(str(raw_id)) > 200:
+            raise ClassifierError(f"{where}: id: must be text or a number of at most 200 characters")
         sources = raw.get("sources")
         out.append(
             Example(
-                id=str(raw.get("id", f"{Path(name).stem}-{number}")),
+                id=str(raw_id),
                 text=text,
                 label=int(label) if labelled and isinstance(label, int) else -1,
-                lang=raw.get("lang"),
-                source=" ".join(sources) if isinstance(sources, list) else str(raw.get("source", "")),
+                lang=lang,
+                source=" ".join(map(str, sources)) if isinstance(sources, list) else str(raw.get("source", "")),
                 org=str(raw.get("org", "") or ""),
                 corpus=corpus,
             )
         )
+    if not out:
+        expected = "'text' and 'label'" if labelled else "'text'"
+        raise ClassifierError(f"{name}: no texts; expected one JSON object with {expected} per line")
     return out
 
 

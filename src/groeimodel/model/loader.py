@@ -16,12 +16,12 @@ import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
+from groeimodel import safeio
 from groeimodel.errors import InputError
 from groeimodel.model.schema import Band, Block, Item, Lang, Level, ModelFile
 from groeimodel.yamlpos import PathPart, compose, line_of
@@ -197,7 +197,8 @@ def _duplicates(values: Sequence[str]) -> Iterator[tuple[int, str]]:
 def parse_model(text: str, *, source: str) -> Model:
     """Validate the YAML ``text`` of a model file; ``source`` names it in error messages."""
     try:
-        raw = yaml.safe_load(text)
+        # No anchors, aliases, complex or repeated keys, nor deep nesting: a model file may come from anyone.
+        raw, _node = safeio.load_yaml(text, safeio.ModelFileLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -312,11 +313,11 @@ def load_model(ref: str = DEFAULT_MODEL, version: str | None = None) -> Model:
 
 def _load(ref: str, version: str | None) -> Model:
     if ref.endswith((".yaml", ".yml")) or "/" in ref:
-        path = Path(ref)
         try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ModelError([Problem(ref, None, (), f"cannot read model file: {exc.strerror}")]) from None
+            text = safeio.read_text_limited(ref, safeio.MAX_MODEL_FILE_BYTES, what="model file")
+        except safeio.FileLimitError as exc:
+            message = str(exc).removeprefix(f"{ref}: ").removeprefix(f"{ref}:")
+            raise ModelError([Problem(ref, None, (), message)]) from None
         return parse_model(text, source=ref)
     versions = model_versions(ref)
     if not versions:

@@ -130,6 +130,16 @@ class ResultView:
         return tuple(b.name for b in self.blocks if b.score is None)
 
 
+def _block_name(model: Model, block_id: str, lang: Lang) -> str:
+    """The block's name in ``model``, or its id when the model no longer has it (its file changed since)."""
+    index = model.block_index.get(block_id)
+    return block_id if index is None else model.blocks[index].data.name.get(lang)
+
+
+def _level_name(model: Model, number: int, lang: Lang) -> str:
+    return model.level(number).name.get(lang) if 1 <= number <= len(model.levels) else str(number)
+
+
 def _change(delta: float | None) -> ChangeView | None:
     return None if delta is None else ChangeView(delta)
 
@@ -162,7 +172,7 @@ def build_view(
 
     levels = []
     for lv in result.levels:
-        data = model.level(lv.level)
+        data = model.level(lv.level) if 1 <= lv.level <= len(model.levels) else None
         blocks = []
         for place, b in enumerate(lv.blocks, start=1):
             blocks.append(
@@ -170,10 +180,10 @@ def build_view(
                     id=b.id,
                     level=lv.level,
                     number=f"{lv.level}.{place}",
-                    name=model.blocks[model.block_index[b.id]].data.name.get(lang),
+                    name=_block_name(model, b.id, lang),
                     score=b.score,
                     band=b.band,
-                    band_name=band_names.get(b.band or "", insufficient),
+                    band_name=band_names.get(b.band, b.band) if b.band else insufficient,
                     answered=b.answered,
                     items=b.items,
                     since_previous=block_change(prev_cmp, b.id),
@@ -185,13 +195,13 @@ def build_view(
         levels.append(
             LevelView(
                 level=lv.level,
-                name=data.name.get(lang),
-                subtitle=data.subtitle.get(lang),
-                key_question=data.key_question.get(lang),
-                reconstruction=data.reconstruction,
+                name=data.name.get(lang) if data else str(lv.level),
+                subtitle=data.subtitle.get(lang) if data else "",
+                key_question=data.key_question.get(lang) if data else "",
+                reconstruction=data.reconstruction if data else False,
                 score=lv.score,
                 band=lv.band,
-                band_name=band_names.get(lv.band or "", insufficient),
+                band_name=band_names.get(lv.band, lv.band) if lv.band else insufficient,
                 achieved=lv.achieved,
                 is_position=lv.level == result.position,
                 is_next=lv.level == result.next_level,
@@ -204,10 +214,10 @@ def build_view(
     advice = tuple(
         AdviceView(
             block=a.block,
-            block_name=model.blocks[model.block_index[a.block]].data.name.get(lang),
+            block_name=_block_name(model, a.block, lang),
             level=a.level,
             score=a.score,
-            band_name=band_names.get(a.band or "", insufficient),
+            band_name=band_names.get(a.band, a.band) if a.band else insufficient,
             text=a.text.get(lang),
         )
         for a in result.advice
@@ -232,9 +242,9 @@ def build_view(
         model_name=model.name(lang),
         threshold=model.threshold,
         position=result.position,
-        position_name=model.level(result.position).name.get(lang) if result.position else None,
+        position_name=_level_name(model, result.position, lang) if result.position else None,
         next_level=result.next_level,
-        next_level_name=model.level(result.next_level).name.get(lang) if result.next_level else None,
+        next_level_name=_level_name(model, result.next_level, lang) if result.next_level else None,
         levels=tuple(levels),
         advice=advice,
         insufficient=insufficient,

@@ -13,7 +13,7 @@ from groeimodel.web.initiatives import views as initiatives
 from groeimodel.web.invitations import views as invitations
 from groeimodel.web.monitor import exports as monitor_exports
 from groeimodel.web.monitor import views as monitor
-from groeimodel.web.scans import report_views, waves
+from groeimodel.web.scans import model_change_views, report_views, waves
 from groeimodel.web.scans import views as scans
 
 urlpatterns = [
@@ -57,6 +57,7 @@ urlpatterns = [
     path("scans/<int:pk>/answer/", scans.scan_answer, name="scan-answer"),
     path("scans/<int:pk>/review/", scans.scan_review, name="scan-review"),
     path("scans/<int:pk>/submit/", scans.scan_submit, name="scan-submit"),
+    path("scans/<int:pk>/carry-over/", model_change_views.scan_carry_over, name="scan-carry-over"),
     path("scans/<int:pk>/result/", scans.scan_result, name="scan-result"),
     path("scans/<int:pk>/report.pdf", report_views.scan_report_pdf, name="scan-report-pdf"),
     path("scans/<int:pk>/report.html", report_views.scan_report_html, name="scan-report-html"),

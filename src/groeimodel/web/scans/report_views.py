@@ -24,8 +24,8 @@ from groeimodel.web import access
 from groeimodel.web.i18n import current_lang, level_label
 from groeimodel.web.initiatives.services import business_case_of
 from groeimodel.web.scans.benchmark import benchmark_for
+from groeimodel.web.scans.model_change import result_model
 from groeimodel.web.scans.models import Respondent, Response, Wave
-from groeimodel.web.scans.services import model_of
 from groeimodel.web.scans.views import _result_context, result_inputs
 
 
@@ -104,7 +104,7 @@ def _report(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     lang = current_lang()
     earlier, employees = result_inputs(request.user, scan)
     view = _result_context(scan, earlier, employees, lang)["view"]
-    report = build_report(model_of(scan), view, _extras(request.user, scan))
+    report = build_report(result_model(scan).model, view, _extras(request.user, scan))
     name = f"{slugify(scan.wave.company.name) or 'report'}-{slugify(scan.wave.label)}-{lang}.{kind}"
     if kind == "pdf":
         response = HttpResponse(render_report_pdf(report), content_type="application/pdf")

@@ -15,6 +15,7 @@ from groeimodel.scoring import ScanResult, score
 from groeimodel.web.audit.services import Action, record
 from groeimodel.web.companies.models import Company
 from groeimodel.web.scans.latest import refresh_latest
+from groeimodel.web.scans.faults import pause_point, pause_seconds
 from groeimodel.web.scans.models import Answer, Respondent, Response, ScoreRow, Wave
 
 
@@ -127,6 +128,10 @@ def store_score_rows(response: Response, result: ScanResult) -> None:
     for lv in result.levels:
         rows.append(ScoreRow(**common, level=lv.level, block="", score=lv.score, band=lv.band, achieved=lv.achieved))
         rows += [ScoreRow(**common, level=lv.level, block=b.id, score=b.score, band=b.band) for b in lv.blocks]
+    if pause_seconds():  # test settings only: half the rows, a pause the test kills the server in, the rest
+        ScoreRow.objects.bulk_create(rows[: len(rows) // 2])
+        pause_point(f"score-rows {response.pk}")
+        rows = rows[len(rows) // 2 :]
     ScoreRow.objects.bulk_create(rows)
 
 

@@ -12,9 +12,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from groeimodel.model import DEFAULT_MODEL, Lang, Model, list_models, load_model
+from groeimodel.errors import InputError
+from groeimodel.model import DEFAULT_MODEL, Lang, Model, list_models
+from groeimodel.model.fallback import closest_model
 from groeimodel.reports.charts import Series, radar_svg, strip_svg
 from groeimodel.reports.view import build_view
 from groeimodel.respondents import employee_view
@@ -23,11 +26,11 @@ from groeimodel.web import access
 from groeimodel.web.i18n import current_lang, level_label
 from groeimodel.web.invitations.models import EmployeeRound
 from groeimodel.web.scans.benchmark import benchmark_for
+from groeimodel.web.scans.model_change import draft_status, result_model
 from groeimodel.web.scans.models import Respondent, Response
 from groeimodel.web.scans.services import (
     ScanError,
     answers_of,
-    missing_items,
     model_of,
     parse_value,
     save_answers,
@@ -79,6 +82,10 @@ def scan_fill(request: HttpRequest, pk: int) -> HttpResponse:
     scan = access.get_scan(request.user, pk)
     if scan.submitted:
         return redirect("scan-result", pk=scan.pk)
+    status = draft_status(scan)
+    if not status.loadable:
+        # The draft's model version no longer loads: the review page offers to carry it over.
+        return redirect("scan-review", pk=scan.pk)
     model = model_of(scan)
     lang = current_lang()
     chosen = request.GET.get("block", request.POST.get("block"))
@@ -146,6 +153,7 @@ def scan_fill(request: HttpRequest, pk: int) -> HttpResponse:
             "blocks": _blocks_status(model, answers, lang),
             "progress": _progress(model, answers),
             "error": error,
+            "draft_status": status,
         },
         status=400 if error else 200,
     )
@@ -160,10 +168,11 @@ def scan_answer(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         value = parse_value(request.POST.get(item, request.POST.get("value", "")))
         save_answers(scan=scan, answers={item: value})
-    except ScanError as exc:
+    except (ScanError, InputError) as exc:
+        message = str(exc) if isinstance(exc, ScanError) else _("The model has changed since this scan was started.")
         if request.htmx:  # type: ignore[attr-defined]
-            return render(request, "scans/_saved.html", {"error": str(exc)}, status=400)
-        return JsonResponse({"error": str(exc), "item": item}, status=400)
+            return render(request, "scans/_saved.html", {"error": message}, status=400)
+        return JsonResponse({"error": message, "item": item}, status=400)
     model = model_of(scan)
     answers = answers_of(scan)
     lang = current_lang()
@@ -189,10 +198,12 @@ def scan_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render_review(request: HttpRequest, scan: Response, error: str | None = None) -> HttpResponse:
-    model = model_of(scan)
+    status = draft_status(scan)
+    # A draft whose model version no longer loads is shown with the current version until it is carried over.
+    model = model_of(scan) if status.loadable else status.current
     lang = current_lang()
     answers = answers_of(scan)
-    missing = set(missing_items(scan, answers))
+    missing = {item.id for item in model.items if item.id not in answers}
     missing_by_block = []
     for b in model.blocks:
         items = [model.items[i] for i in b.item_indices if model.items[i].id in missing]
@@ -209,21 +220,30 @@ def _render_review(request: HttpRequest, scan: Response, error: str | None = Non
             "missing_by_block": missing_by_block,
             "progress": _progress(model, answers),
             "error": error,
+            "draft_status": status,
         },
         status=400 if error else 200,
     )
+
+
+_CARRY_OVER_FIRST = gettext_lazy("The model has changed since this scan was started; carry it over first.")
 
 
 @login_required
 @require_POST
 def scan_submit(request: HttpRequest, pk: int) -> HttpResponse:
     scan = access.get_scan(request.user, pk)
+    if not scan.submitted and draft_status(scan).stuck:
+        return _render_review(request, scan, error=str(_CARRY_OVER_FIRST))
     try:
         submit_scan(scan=scan, user=request.user)
     except ScanError as exc:
         if scan.submitted:
             return redirect("scan-result", pk=scan.pk)
         return _render_review(request, scan, error=str(exc))
+    except InputError:
+        # The model file changed under the draft between the check above and the scoring.
+        return _render_review(request, scan, error=str(_CARRY_OVER_FIRST))
     messages.success(request, _("The scan has been submitted and scored."))
     return redirect("scan-result", pk=scan.pk)
 
@@ -238,11 +258,12 @@ def scan_result(request: HttpRequest, pk: int) -> HttpResponse:
     earlier, employees = result_inputs(request.user, scan)
     # The page of a submitted scan changes only when an employee answers or an earlier wave changes: its body is
     # cached per scan, model, language and those.
+    match = result_model(scan)
     key = ":".join(
         str(part)
         for part in ("scan-result", scan.pk, scan.model_hash, scan.submitted_at.timestamp(), lang, len(employees),
                      *(e.pk for e in earlier))
-    )  # fmt: skip
+    ) + f":{match.model.content_hash}"  # fmt: skip
     body = cache.get(key)
     if body is None:
         body = render_to_string("scans/_result_body.html", _result_context(scan, earlier, employees, lang))
@@ -263,7 +284,8 @@ def scan_result(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "scan": scan,
             "company": wave.company,
-            "model_name": model_of(scan).name(lang),
+            "model_name": match.model.name(lang),
+            "model_match": match,
             "body": mark_safe(body),
             # Not cached with the body: it changes whenever another firm of the organisation submits a scan.
             "benchmark": mark_safe(render_to_string("scans/_benchmark.html", _benchmark_context(scan, lang))),
@@ -332,18 +354,19 @@ def _benchmark_context(scan: Response, lang: Lang) -> dict[str, Any]:
 
 def _stored(response: Response) -> ScanResult:
     assert response.result is not None
-    return ScanResult.from_dict(response.result, model_of(response))
+    return ScanResult.from_dict(response.result, result_model(response).model)
 
 
 def _result_context(
     scan: Response, earlier: list[Response], employees: list[tuple[str, str, Any]], lang: Lang
 ) -> dict[str, Any]:
-    model = model_of(scan)
+    match = result_model(scan)
+    model = match.model
     result = _stored(scan)
-    previous = (earlier[-1].wave.label, model_of(earlier[-1]), _stored(earlier[-1])) if earlier else None
-    first = (earlier[0].wave.label, model_of(earlier[0]), _stored(earlier[0])) if len(earlier) > 1 else None
+    previous = (earlier[-1].wave.label, result_model(earlier[-1]).model, _stored(earlier[-1])) if earlier else None
+    first = (earlier[0].wave.label, result_model(earlier[0]).model, _stored(earlier[0])) if len(earlier) > 1 else None
     employee_results = [
-        ScanResult.from_dict(data, load_model(model_id, version))
+        ScanResult.from_dict(data, closest_model(model_id, version).model)
         for model_id, version, data in employees
         if (model_id, version) == (scan.model_id, scan.model_version)
     ]
@@ -352,7 +375,7 @@ def _result_context(
         model, result, lang, previous=previous, first=first, employees=staff, gap_points=settings.GAP_POINTS
     )
     firm = None
-    if staff.shown:
+    if staff.shown and match.exact:
         respondents: list[tuple[Role, ScanResult]] = [("management", result)]
         respondents += [("employee", r) for r in employee_results]
         combined = combine(model, respondents)

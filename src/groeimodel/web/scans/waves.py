@@ -9,10 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from groeimodel.model.fallback import closest_model
 from groeimodel.web import access
 from groeimodel.web.i18n import current_lang
 from groeimodel.web.scans.forms import WaveGrowthForm
-from groeimodel.web.scans.services import model_of, record_growth
+from groeimodel.web.scans.services import record_growth
 
 
 @login_required
@@ -20,9 +21,9 @@ from groeimodel.web.scans.services import model_of, record_growth
 def wave_growth(request: HttpRequest, pk: int) -> HttpResponse:
     wave = access.get_wave_to_record(request.user, pk)
     lang = current_lang()
-    form = WaveGrowthForm(
-        request.POST if request.method == "POST" else None, instance=wave, model=model_of(wave), lang=lang
-    )
+    # The wave's own model version, or the closest one that loads when its file is gone.
+    model = closest_model(wave.model_id, wave.model_version).model
+    form = WaveGrowthForm(request.POST if request.method == "POST" else None, instance=wave, model=model, lang=lang)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
         record_growth(user=request.user, wave=wave, data=data, indicators=form.indicator_values())
