@@ -10,6 +10,13 @@ from django.test import Client
 from groeimodel.web.api.tokens import create_token
 
 
+class Upload:
+    """A file for a multipart body (the import operations)."""
+
+    def __init__(self, name: str, data: bytes) -> None:
+        self.name, self.data = name, data
+
+
 class ApiClient:
     def __init__(self, user: Any | None = None, token: str | None = None, language: str | None = None) -> None:
         self.client = Client()
@@ -22,6 +29,10 @@ class ApiClient:
 
     def request(self, method: str, url: str, body: Any = None, **extra: Any) -> Any:
         call = getattr(self.client, method)
+        if isinstance(body, Upload):
+            from django.core.files.uploadedfile import SimpleUploadedFile
+
+            return call(url, data={"file": SimpleUploadedFile(body.name, body.data)}, **self.headers, **extra)
         if body is None and method == "get":
             return call(url, **self.headers, **extra)
         data = body if isinstance(body, str | bytes) else json.dumps(body if body is not None else {})

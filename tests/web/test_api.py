@@ -14,7 +14,7 @@ from groeimodel.web.invitations.models import EmployeeRound
 from groeimodel.web.scans.models import Answer, Response, Wave
 from groeimodel.web.scans.services import start_scan
 
-from .api_client import ApiClient, assert_error
+from .api_client import ApiClient, Upload, assert_error
 from .conftest import full_answers, make_company, submitted_scan
 
 ROLES = ["beheerder", "alice", "ondernemer", "analist"]
@@ -439,6 +439,7 @@ def other_organisations_ids(world: Any) -> list[tuple[str, str, Any]]:
         ("put", f"/api/v1/responses/{r}/answers", {"answers": {}}),
         ("post", f"/api/v1/responses/{r}/submit", None),
         ("get", f"/api/v1/initiatives/{initiative.pk}", None),
+        ("post", f"/api/v1/imports/companies/{c}/scans", Upload("golf.csv", b"id,x\nt0,1\n")),
     ]
 
 

@@ -10,7 +10,7 @@ from ninja.throttling import AuthRateThrottle
 
 from groeimodel.web.api import errors
 from groeimodel.web.api.auth import TokenAuth
-from groeimodel.web.api.routers import companies, initiatives, models, monitor, rounds, waves
+from groeimodel.web.api.routers import companies, imports, initiatives, models, monitor, rounds, waves
 
 # Requests per token (per app server process: the cache is per process).
 RATE = "1200/m"
@@ -38,3 +38,4 @@ api.add_router("/", waves.router)
 api.add_router("/", rounds.router)
 api.add_router("/", initiatives.router)
 api.add_router("/monitor", monitor.router)
+api.add_router("/imports", imports.router)
