@@ -14,8 +14,8 @@ from groeimodel.model import DEFAULT_MODEL, Model, load_model
 from groeimodel.scoring import ScanResult, score
 from groeimodel.web.audit.services import Action, record
 from groeimodel.web.companies.models import Company
-from groeimodel.web.scans.latest import refresh_latest
 from groeimodel.web.scans.faults import pause_point, pause_seconds
+from groeimodel.web.scans.latest import refresh_latest
 from groeimodel.web.scans.models import Answer, Respondent, Response, ScoreRow, Wave
 
 
