@@ -11,8 +11,8 @@ Builds (or reuses) a synthetic population of ``--companies`` firms (default 200,
 * one benchmark lookup (:func:`groeimodel.web.scans.benchmark.benchmark_for`) of random firms, after the first one
   that builds the index (timed apart);
 * a CSV export of all waves at block level: the app's wave-data export when it exists (a URL named like
-  ``*wave*export*``), otherwise a streamed query of all block score rows to CSV the way an export would; in a
-  child process, so that its peak memory is its own.
+  ``*wave*export*`` or ``*wave-data``, as CSV), otherwise a streamed query of all block score rows to CSV the way
+  an export would; in a child process, so that its peak memory is its own.
 
 Prints the figures, PASS/FAIL against the targets on PostgreSQL, the peak RSS and the plans (EXPLAIN, ANALYZE on
 PostgreSQL) of the queries the figures rely on. Never fails on timing.
@@ -180,11 +180,13 @@ def export_urls() -> list[str]:
 
     out = []
     for name in get_resolver().reverse_dict:
-        if isinstance(name, str) and "export" in name and "wave" in name:
-            try:
-                out.append(reverse(name))
-            except Exception:  # takes arguments
-                continue
+        if isinstance(name, str) and "wave" in name and ("export" in name or name.endswith("wave-data")):
+            for kwargs in ({}, {"fmt": "csv"}):
+                try:
+                    out.append(reverse(name, kwargs=kwargs))
+                    break
+                except Exception:  # takes other arguments
+                    continue
     return out
 
 
