@@ -46,7 +46,8 @@ from groeimodel.scoring import BatchResult, advise, score_batch
 from groeimodel.web.accounts.models import Organisation
 from groeimodel.web.companies.models import SBI_VERSION, Company
 from groeimodel.web.demo import DemoLogin
-from groeimodel.web.scans.models import Answer, Response, ScoreRow, Wave
+from groeimodel.web.scans.latest import monitor_scans_sql
+from groeimodel.web.scans.models import Answer, MonitorScan, Response, ScoreRow, Wave
 
 SYNTHETIC_PREFIX = "Synthetisch"
 DEFAULT_ORGANISATION = "Monitor demo"
@@ -309,12 +310,16 @@ def load_population(
         ids[Company] += companies
         rows.restore_indexes(dropped)
         rows.reset_sequences([Company, Wave, Response, ScoreRow, Answer])
+        with connection.cursor() as cursor:  # the monitor's table, from the flags written above
+            for sql in monitor_scans_sql(connection.vendor):
+                cursor.execute(sql)
     # Fresh statistics, so that the planner knows the tables' new sizes at the first query, not at the next
     # autovacuum (PostgreSQL) or never (SQLite). On PostgreSQL outside a transaction also VACUUM: it marks the
     # pages all-visible, which lets the monitor read the level rows from the covering index alone.
     vacuum = rows.postgres and not connection.in_atomic_block
     with connection.cursor() as cursor:
-        for table in (Company._meta.db_table, Wave._meta.db_table, Response._meta.db_table, ScoreRow._meta.db_table):
+        for table in (Company._meta.db_table, Wave._meta.db_table, Response._meta.db_table, ScoreRow._meta.db_table,
+                      MonitorScan._meta.db_table):  # fmt: skip
             cursor.execute(f"{'VACUUM ANALYZE' if vacuum else 'ANALYZE'} {connection.ops.quote_name(table)}")
     return PopulationSummary(
         organisation=org,

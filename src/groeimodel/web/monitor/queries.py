@@ -3,9 +3,10 @@
 Each company counts once per cell: its latest submitted management scan of the chosen model (highest wave number),
 or, by year, its latest such scan in each year (the year of the wave's date). With a filter (one value of another
 dimension) the figures are counted by both dimensions at once (``GROUP BY`` filter, dimension, column) and
-protected as one cube (:mod:`groeimodel.monitor.cube`), whose faces are the unfiltered tables. Which scans count
-is stored with them (``Response.latest``, ``Response.latest_in_year``, kept current by
-:mod:`groeimodel.web.scans.latest`).
+protected as one cube (:mod:`groeimodel.monitor.cube`), whose faces are the unfiltered tables. The scans that count
+are read from their narrow summary rows (:class:`~groeimodel.web.scans.models.MonitorScan`: the flags, year, ladder
+position and the one before, level scores and growth changes, kept current by :mod:`groeimodel.web.scans.latest`)
+joined to the companies only, so that no query reads the waves, responses or score rows (docs/scaling.md).
 """
 
 from __future__ import annotations
@@ -15,22 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from django.db.models import (
-    Case,
-    Count,
-    ExpressionWrapper,
-    F,
-    FloatField,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import Cast, ExtractYear
+from django.db.models import Case, Count, ExpressionWrapper, F, FloatField, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Cast
 
 from groeimodel.model import load_model
 from groeimodel.monitor import CountTable, Dimension, MeanTable, measure_key, protect_counts, protect_means
@@ -39,13 +26,13 @@ from groeimodel.monitor.cube import CountCube, protect_cube, protect_mean_cube
 from groeimodel.monitor.suppression import hidden_in_line
 from groeimodel.monitor.tables import Key
 from groeimodel.web.companies.models import Company
-from groeimodel.web.scans.models import Respondent, Response, ScoreRow, Wave
+from groeimodel.web.scans.models import MonitorScan
 
 MONITOR_DIMENSIONS: tuple[Dimension, ...] = ("sbi_section", "size_class", "province", "year")
 _FIELD = {
-    "sbi_section": "wave__company__sbi_section",
-    "size_class": "wave__company__size_class",
-    "province": "wave__company__province",
+    "sbi_section": "company__sbi_section",
+    "size_class": "company__size_class",
+    "province": "company__province",
     "year": "year",
 }
 # Growth indicators of the monitor: the change from the wave before to the firm's latest wave.
@@ -69,23 +56,11 @@ class MonitorTables:
     means: MeanTable
 
 
-def _submitted(model_id: str) -> QuerySet[Response]:
-    return Response.objects.filter(
-        respondent=Respondent.MANAGEMENT, status=Response.Status.SUBMITTED, model_id=model_id
-    )
-
-
-def counted_scans(companies: QuerySet[Company], model_id: str, dimension: Dimension) -> QuerySet[Response]:
+def counted_scans(companies: QuerySet[Company], model_id: str, dimension: Dimension) -> QuerySet[MonitorScan]:
     """The scans that count: one per company, or by year one per company and year (the flags kept by
     :mod:`groeimodel.web.scans.latest`)."""
     flag = {"latest_in_year": True} if dimension == "year" else {"latest": True}
-    return Response.objects.filter(
-        respondent=Respondent.MANAGEMENT,
-        status=Response.Status.SUBMITTED,
-        model_id=model_id,
-        wave__company__in=companies,
-        **flag,
-    ).annotate(year=ExtractYear("wave__date"))
+    return MonitorScan.objects.filter(model_id=model_id, company__in=companies, **flag)
 
 
 def _rows(dimension: Dimension, years: Iterable[Any]) -> tuple[Key, ...]:
@@ -102,7 +77,7 @@ def _rows(dimension: Dimension, years: Iterable[Any]) -> tuple[Key, ...]:
 def scan_years(companies: QuerySet[Company], model_id: str) -> tuple[int, ...]:
     """Every year from the first to the last year of a counted scan (the rows of the tables by year)."""
     scans = counted_scans(companies, model_id, "year")
-    years = scans.annotate(found=ExtractYear("wave__date")).values_list("found", flat=True).distinct()
+    years = scans.values_list("year", flat=True).order_by().distinct()
     return tuple(int(y) for y in _rows("year", years))
 
 
@@ -111,12 +86,8 @@ def _unit(dimension: Dimension, where: Filter | None) -> Dimension:
     return "year" if dimension == "year" or (where is not None and where.dimension == "year") else dimension
 
 
-def _score_key(dimension: Dimension) -> Any:
-    return ExtractYear("wave__date") if dimension == "year" else F(_FIELD[dimension].removeprefix("wave__"))
-
-
 def _cube(
-    scans: QuerySet[Response],
+    scans: QuerySet[MonitorScan],
     column: str,
     columns: tuple[Key, ...],
     dimension: Dimension,
@@ -147,7 +118,7 @@ def _cube(
 
 
 def _count_table(
-    scans: QuerySet[Response],
+    scans: QuerySet[MonitorScan],
     column: str,
     columns: tuple[Key, ...],
     dimension: Dimension,
@@ -194,17 +165,19 @@ def mean_table(
     rows = years if dimension == "year" else _rows(dimension, ())
     levels = tuple(measure_key((lv, "")) for lv in range(1, n_levels + 1))
     row_of = {r: i for i, r in enumerate(rows)}
-    score_rows = ScoreRow.objects.filter(response__in=scans.values("pk"), block="").annotate(key=_score_key(dimension))
+    sums_of = {f"n{lv}": Count(f"level_{lv}") for lv in range(1, n_levels + 1)} | {
+        f"s{lv}": Sum(f"level_{lv}") for lv in range(1, n_levels + 1)
+    }
     positions = tuple(range(n_levels + 1))
     if where is None:
-        summed = score_rows.values("key", "level").annotate(firms=Count("score"), total=Sum("score")).order_by()
+        summed: Any = scans.annotate(key=F(_FIELD[dimension])).values("key").annotate(**sums_of).order_by()
         firms = np.zeros((len(rows), n_levels), dtype=np.int64)
         sums = np.zeros((len(rows), n_levels), dtype=np.float64)
         for s in summed:
-            level = int(s["level"])
-            if s["key"] in row_of and 1 <= level <= n_levels:
-                firms[row_of[s["key"]], level - 1] += s["firms"]
-                sums[row_of[s["key"]], level - 1] += s["total"] or 0.0
+            if s["key"] in row_of:
+                for lv in range(1, n_levels + 1):
+                    firms[row_of[s["key"]], lv - 1] += s[f"n{lv}"]
+                    sums[row_of[s["key"]], lv - 1] += s[f"s{lv}"] or 0.0
         counts = _count_table(scans, "position", positions, dimension, rows, None, (), k)
         return protect_means(
             dimension, rows, levels, firms, sums, hidden_groups=[t is None for t in counts.row_totals], k=k
@@ -214,33 +187,17 @@ def mean_table(
     first, second = cube.x_dimension, cube.y_dimension
     a_of = {r: i for i, r in enumerate(cube.x_rows)}
     b_of = {r: i for i, r in enumerate(cube.y_rows)}
-    summed_ab = (
-        score_rows.annotate(a=_score_key(first), b=_score_key(second))
-        .values("a", "b", "level")
-        .annotate(firms=Count("score"), total=Sum("score"))
-        .order_by()
+    summed_ab: Any = (
+        scans.annotate(a=F(_FIELD[first]), b=F(_FIELD[second])).values("a", "b").annotate(**sums_of).order_by()
     )
     firms3 = np.zeros((len(cube.x_rows), len(cube.y_rows), n_levels), dtype=np.int64)
     sums3 = np.zeros((len(cube.x_rows), len(cube.y_rows), n_levels), dtype=np.float64)
     for row in summed_ab:
-        level = int(row["level"])
-        if row["a"] in a_of and row["b"] in b_of and 1 <= level <= n_levels:
-            firms3[a_of[row["a"]], b_of[row["b"]], level - 1] += row["firms"]
-            sums3[a_of[row["a"]], b_of[row["b"]], level - 1] += row["total"] or 0.0
+        if row["a"] in a_of and row["b"] in b_of:
+            for lv in range(1, n_levels + 1):
+                firms3[a_of[row["a"]], b_of[row["b"]], lv - 1] += row[f"n{lv}"]
+                sums3[a_of[row["a"]], b_of[row["b"]], lv - 1] += row[f"s{lv}"] or 0.0
     return protect_mean_cube(cube, firms3, sums3, columns=levels, k=k).by(dimension, where=where.value)
-
-
-def _with_previous(scans: QuerySet[Response], model_id: str) -> QuerySet[Response]:
-    """The scans with the ladder position of the company's scan before (a lower wave number), when there is one."""
-    before = (
-        _submitted(model_id)
-        .filter(wave__company=OuterRef("wave__company"), wave__number__lt=OuterRef("wave__number"))
-        .order_by("-wave__number", "-submitted_at", "-pk")
-        .values("position")[:1]
-    )
-    return scans.annotate(previous=Subquery(before, output_field=IntegerField())).filter(
-        previous__isnull=False, position__isnull=False
-    )
 
 
 def movement_table(
@@ -249,7 +206,8 @@ def movement_table(
     """Firms that moved up, stayed or moved down on the ladder from their scan before to their latest scan (by
     year: their latest scan of that year), by ``dimension``, of the firms ``where`` selects."""
     years = scan_years(companies, model_id)
-    scans = _with_previous(counted_scans(companies, model_id, _unit(dimension, where)), model_id).annotate(
+    counted = counted_scans(companies, model_id, _unit(dimension, where))
+    scans = counted.filter(previous__isnull=False, position__isnull=False).annotate(
         movement=Case(
             When(position__gt=F("previous"), then=Value("up")),
             When(position=F("previous"), then=Value("same")),
@@ -267,35 +225,29 @@ def growth_table(companies: QuerySet[Company], model_id: str, k: int) -> MeanTab
 
     A position whose number of firms the tables by dimension hide (their shared column totals) is hidden too."""
     n_levels = len(load_model(model_id).levels)
-    scans = counted_scans(companies, model_id, "sbi_section")
-    previous = Wave.objects.filter(company=OuterRef("wave__company"), number__lt=OuterRef("wave__number")).order_by(
-        "-number"
-    )
     as_float = FloatField()
-    annotated = scans.annotate(
-        prev_fte=Subquery(previous.values("employees_fte")[:1]),
-        prev_revenue=Subquery(previous.values("revenue")[:1]),
-        prev_export=Subquery(previous.values("export_share")[:1]),
-    ).annotate(
-        employees_fte=ExpressionWrapper(
-            Cast("wave__employees_fte", as_float) - Cast("prev_fte", as_float), output_field=as_float
-        ),
+
+    def change(field: str) -> Any:
+        return ExpressionWrapper(
+            Cast(f"wave__{field}", as_float) - Cast(f"previous_wave__{field}", as_float), output_field=as_float
+        )
+
+    annotated = counted_scans(companies, model_id, "sbi_section").annotate(
+        employees_fte=change("employees_fte"),
         revenue_pct=Case(
             When(
-                Q(prev_revenue__gt=0),
+                Q(previous_wave__revenue__gt=0),
                 then=ExpressionWrapper(
-                    (Cast("wave__revenue", as_float) - Cast("prev_revenue", as_float))
+                    (Cast("wave__revenue", as_float) - Cast("previous_wave__revenue", as_float))
                     * 100.0
-                    / Cast("prev_revenue", as_float),
+                    / Cast("previous_wave__revenue", as_float),
                     output_field=as_float,
                 ),
             ),
             default=None,
             output_field=as_float,
         ),
-        export_share=ExpressionWrapper(
-            Cast("wave__export_share", as_float) - Cast("prev_export", as_float), output_field=as_float
-        ),
+        export_share=change("export_share"),
     )
     aggregates: dict[str, Any] = {"all": Count("pk")}
     for ind in GROWTH_INDICATORS:

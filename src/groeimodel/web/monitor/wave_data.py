@@ -7,9 +7,10 @@ aggregates (their number and their mean per block when at least ``GROEIMODEL_EMP
 score there, else empty). The company's name and KvK number are left out: a researcher needs to follow a firm
 over its waves, not to know which firm it is (data minimisation); the beheerder can look a number up in the app.
 
-The scans are read with ``.iterator(chunk_size=...)``; per chunk, one query for their scores (the database pivots
-the score rows into a column per level and block) and two for the employees' aggregates, so memory stays flat
-however many waves there are.
+The scans are read with ``.iterator(chunk_size=...)`` in company order; per chunk, one query for their scores (the
+database pivots the score rows into a column per level and block) and two for the employees' aggregates, each
+selecting the chunk's range of company ids (an index range, not a list of thousands of ids: building and sending
+such lists cost more than the rows themselves), so memory stays flat however many waves there are.
 """
 
 from __future__ import annotations
@@ -98,12 +99,15 @@ def wave_rows(
     missing = (None,) * len(measures)
     scans = scans_to_export(companies, model_id).values_list(*_FIELDS).iterator(chunk_size=chunk_size)
     for chunk in _chunks(scans, chunk_size):
-        ids = [row[0] for row in chunk]
-        wave_ids = [row[1] for row in chunk]
+        # The chunk's companies as a range of ids (the scans come in company order); rows of other companies in
+        # that range are never looked up (only the chunk's own scan and wave ids are).
+        first, last = chunk[0][2], chunk[-1][2]
         # One row per scan with a column per level and block: the database pivots its score rows.
         scores = {
             row[0]: row[1:]
-            for row in ScoreRow.objects.filter(response_id__in=ids)
+            for row in ScoreRow.objects.filter(
+                company_id__gte=first, company_id__lte=last, respondent=Respondent.MANAGEMENT, model_id=model_id
+            )
             .values("response_id")
             .annotate(**pivot)
             .order_by()
@@ -111,7 +115,10 @@ def wave_rows(
         }
         employees = dict(
             Response.objects.filter(
-                wave_id__in=wave_ids, respondent=Respondent.EMPLOYEE, status=Response.Status.SUBMITTED
+                wave__company_id__gte=first,
+                wave__company_id__lte=last,
+                respondent=Respondent.EMPLOYEE,
+                status=Response.Status.SUBMITTED,
             )
             .values("wave_id")
             .annotate(n=Count("pk"))
@@ -120,7 +127,9 @@ def wave_rows(
         )
         employee_means: dict[tuple[int, str], float] = {}
         for agg in (
-            ScoreRow.objects.filter(wave_id__in=wave_ids, respondent=Respondent.EMPLOYEE, model_id=model_id)
+            ScoreRow.objects.filter(
+                company_id__gte=first, company_id__lte=last, respondent=Respondent.EMPLOYEE, model_id=model_id
+            )
             .exclude(block="")
             .values("wave_id", "block")
             .annotate(n=Count("score"), mean=Avg("score"))

@@ -3,14 +3,61 @@ latest submitted), and its latest in each year of the waves' dates. Stored as th
 ``Response.latest_in_year`` so that the monitor filters on them (one indexed condition) instead of finding every
 firm's latest scan with a subquery per scan; at 200,000 firms that is the difference between milliseconds and
 seconds (bench/README.md). Kept current in the transaction that changes them: :func:`refresh_latest` on submit and
-when a wave's date changes; :func:`backfill` sets them for a whole database (the migration, the population).
+when a wave's date or growth figures change; :func:`backfill` sets them for a whole database (the migration, the
+population). With the flags, the counted scans' rows of :class:`~groeimodel.web.scans.models.MonitorScan` (what the
+monitor groups and sums) are rewritten: per company by :func:`refresh_latest`, for all by :func:`backfill`.
 """
 
 from __future__ import annotations
 
 from django.db import connection
 
-from groeimodel.web.scans.models import Respondent, Response
+from groeimodel.web.scans.models import MONITOR_LEVELS, MonitorScan, Respondent, Response, ScoreRow, Wave
+
+
+def refresh_monitor_scans(company_id: int, model_id: str) -> None:
+    """Rewrite the monitor's rows of one company and model from its scans, waves and score rows."""
+    scans = list(
+        Response.objects.filter(
+            wave__company_id=company_id,
+            respondent=Respondent.MANAGEMENT,
+            status=Response.Status.SUBMITTED,
+            model_id=model_id,
+        )
+        .order_by("wave__number", "submitted_at", "pk")
+        .values_list("pk", "wave_id", "wave__date", "position", "latest", "latest_in_year")
+    )
+    waves = list(Wave.objects.filter(company_id=company_id).order_by("number").values_list("pk", flat=True))
+    before = {wave: waves[i - 1] if i else None for i, wave in enumerate(waves)}  # the wave before each wave
+    counted = [s for s in scans if s[4] or s[5]]
+    levels: dict[int, dict[int, float | None]] = {}
+    for response_id, level, score in ScoreRow.objects.filter(
+        response_id__in=[s[0] for s in counted], block=""
+    ).values_list("response_id", "level", "score"):
+        levels.setdefault(response_id, {})[level] = score
+    rows = []
+    previous: int | None = None
+    for pk, wave_id, date, position, latest, latest_in_year in scans:
+        if latest or latest_in_year:
+            own = levels.get(pk, {})
+            rows.append(
+                MonitorScan(
+                    response_id=pk,
+                    company_id=company_id,
+                    model_id=model_id,
+                    year=date.year,
+                    latest=latest,
+                    latest_in_year=latest_in_year,
+                    position=position,
+                    previous=previous,
+                    **{f"level_{lv}": own.get(lv) for lv in range(1, MONITOR_LEVELS + 1)},
+                    wave_id=wave_id,
+                    previous_wave_id=before[wave_id],
+                )
+            )
+        previous = position
+    MonitorScan.objects.filter(company_id=company_id, model_id=model_id).delete()
+    MonitorScan.objects.bulk_create(rows)
 
 
 def refresh_latest(company_id: int, model_id: str) -> None:
@@ -31,6 +78,7 @@ def refresh_latest(company_id: int, model_id: str) -> None:
         seen_years.add(date.year)
         if want != (latest, latest_in_year):
             Response.objects.filter(pk=pk).update(latest=want[0], latest_in_year=want[1])
+    refresh_monitor_scans(company_id, model_id)
 
 
 def _year(column: str) -> str:
@@ -64,7 +112,40 @@ def backfill_sql() -> list[str]:
     ]
 
 
+def monitor_scans_sql(vendor: str) -> list[str]:
+    """The statements that rebuild every row of the monitor's table from the flags, as
+    :func:`refresh_monitor_scans` does per company (the previous position by wave number, the growth figures'
+    wave before, the level scores from the level score rows)."""
+    year = "EXTRACT(YEAR FROM w.date)" if vendor == "postgresql" else "CAST(strftime('%Y', w.date) AS INTEGER)"
+    levels = ", ".join(
+        f"(SELECT sr.score FROM scans_scorerow sr WHERE sr.response_id = s.id AND sr.block = '' AND sr.level = {lv})"
+        for lv in range(1, 5)
+    )
+    return [
+        "DELETE FROM scans_monitorscan",
+        f"""
+        INSERT INTO scans_monitorscan (response_id, company_id, model_id, year, latest, latest_in_year, position,
+                                       previous, level_1, level_2, level_3, level_4, wave_id, previous_wave_id)
+        SELECT s.id, s.company_id, s.model_id, s.year, s.latest, s.latest_in_year, s.position, s.previous, {levels},
+               s.wave_id, s.previous_wave_id
+        FROM (
+            SELECT r.id, w.company_id, r.model_id, {year} AS year, r.latest, r.latest_in_year, r.position,
+                   LAG(r.position) OVER (PARTITION BY w.company_id, r.model_id
+                                         ORDER BY w.number, r.submitted_at, r.id) AS previous,
+                   w.id AS wave_id, pw.previous_wave_id
+            FROM scans_response r
+            JOIN scans_wave w ON w.id = r.wave_id
+            JOIN (SELECT id, LAG(id) OVER (PARTITION BY company_id ORDER BY number) AS previous_wave_id
+                  FROM scans_wave) pw ON pw.id = w.id
+            WHERE r.respondent = 'management' AND r.status = 'submitted'
+        ) s
+        WHERE s.latest OR s.latest_in_year
+        """,
+    ]
+
+
 def backfill() -> None:
+    """Set the flags and rebuild the monitor's table for the whole database."""
     with connection.cursor() as cursor:
-        for sql in backfill_sql():
+        for sql in backfill_sql() + monitor_scans_sql(connection.vendor):
             cursor.execute(sql)

@@ -164,3 +164,37 @@ class ScoreRow(models.Model):
             # The monitor reads the level rows (block "") of the counted scans: from this index alone.
             models.Index(fields=["response", "block", "level", "score"], name="scans_scorerow_by_response"),
         ]
+
+
+MONITOR_LEVELS = 4  # level_1 .. level_4: the most levels a model has (groeimodel 4, mkb-2011 3)
+
+
+class MonitorScan(models.Model):
+    """One scan the monitor counts (a company's latest submitted management scan of a model, or its latest in a
+    year) as one narrow row: what the monitor groups by and sums, so that its queries read this table and the
+    companies only (docs/scaling.md). Kept by :mod:`groeimodel.web.scans.latest` with the flags, in the same
+    transaction."""
+
+    response = models.OneToOneField(Response, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    model_id = models.CharField(max_length=64)
+    year = models.PositiveSmallIntegerField()  # of the wave's date
+    latest = models.BooleanField()
+    latest_in_year = models.BooleanField()
+    position = models.PositiveSmallIntegerField(null=True)
+    previous = models.PositiveSmallIntegerField(null=True)  # position of the company's scan before, if any
+    level_1 = models.FloatField(null=True)
+    level_2 = models.FloatField(null=True)
+    level_3 = models.FloatField(null=True)
+    level_4 = models.FloatField(null=True)
+    # The scan's wave and the company's wave before it (if any): the growth table's change of the figures.
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="+")
+    previous_wave = models.ForeignKey(Wave, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["model_id", "company"], condition=Q(latest=True), name="scans_monitor_latest"),
+            models.Index(
+                fields=["model_id", "company"], condition=Q(latest_in_year=True), name="scans_monitor_latest_in_year"
+            ),
+        ]

@@ -238,8 +238,10 @@ def record_growth(*, user: Any, wave: Wave, data: dict[str, Any], indicators: di
     locked.level_indicators = merged
     locked.clean_fields(exclude=["company", "created_by"])
     locked.save()
-    for model_id in {r.model_id for r in locked.responses.filter(respondent=Respondent.MANAGEMENT)}:
-        refresh_latest(locked.company_id, model_id)  # the date decides the year the scan counts in
+    # The date decides the year the scan counts in; the figures are also the next wave's "before".
+    company_scans = Response.objects.filter(wave__company_id=locked.company_id, respondent=Respondent.MANAGEMENT)
+    for model_id in set(company_scans.values_list("model_id", flat=True)):
+        refresh_latest(locked.company_id, model_id)
     record(
         actor=user, organisation=locked.company.organisation_id, action=Action.UPDATE, object_kind="wave",
         object_id=locked.pk, label=f"{locked.company.name} {locked.label}",
