@@ -135,6 +135,25 @@ def tree_cpu_seconds(pid: int) -> float | None:
     return total
 
 
+def machine_cpu_seconds() -> tuple[float, float] | None:
+    """Busy and total CPU seconds of the whole machine since boot (every process: server, database, this
+    generator, and anything else running), from the first line of /proc/stat."""
+    try:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return None
+    tick = os.sysconf("SC_CLK_TCK")
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return (sum(fields) - idle) / tick, sum(fields) / tick
+
+
+def postgres_cpu_seconds() -> float | None:
+    """User plus system CPU of this run's PostgreSQL server and its backends (the postmaster whose pid
+    scripts/with-postgres.sh exports as WITH_POSTGRES_PID, and its children), or None without it."""
+    pid = os.environ.get("WITH_POSTGRES_PID", "")
+    return tree_cpu_seconds(int(pid)) if pid.isdigit() else None
+
+
 def load_average() -> str:
     try:
         return ", ".join(f"{x:.2f}" for x in os.getloadavg())
@@ -278,7 +297,11 @@ def report_api(res: dict[str, Any], args: argparse.Namespace) -> None:
           f"p95 {s['p95']:.1f} ms, max {s['max']:.1f} ms")  # fmt: skip
     if res.get("server_cpu_s") is not None and s["count"]:
         per_request = 1000 * res["server_cpu_s"] / s["count"]
-        print(f"cpu in the window: server {res['server_cpu_s']:.1f} s = {per_request:.1f} ms per request; "
+        pg = res.get("postgres_cpu_s")
+        pg_text = "" if pg is None else f"postgres {pg:.1f} s = {1000 * pg / s['count']:.1f} ms per request, "
+        print(f"cpu in the window: server {res['server_cpu_s']:.1f} s = {per_request:.1f} ms per request, "
+              f"{pg_text}load generator {res['client_cpu_s']:.1f} s = {1000 * res['client_cpu_s'] / s['count']:.1f} "
+              f"ms per request; whole machine {100 * res['machine_busy']:.0f}% busy; "
               f"load average after {load_average()}")  # fmt: skip
     for line in res["error_samples"]:
         print(f"error: {line}")
@@ -523,6 +546,8 @@ def client(args: argparse.Namespace) -> None:
     def sample_cpu() -> None:
         window["cpu_server"] = (args.server_pid and tree_cpu_seconds(args.server_pid)) or 0.0
         window["cpu_client"] = time.process_time()
+        window["cpu_postgres"] = postgres_cpu_seconds() or 0.0
+        window["cpu_machine"], window["cpu_machine_total"] = machine_cpu_seconds() or (0.0, 0.0)
 
     def open_window() -> None:  # runs once, when every user has logged in (or failed to)
         now = time.perf_counter()
@@ -609,6 +634,10 @@ def client(args: argparse.Namespace) -> None:
     elapsed = time.perf_counter() - window["start"]
     cpu_server = tree_cpu_seconds(args.server_pid) if args.server_pid else None
     cpu_client = time.process_time() - window["cpu_client"]
+    cpu_postgres = postgres_cpu_seconds()
+    cpu_postgres = None if cpu_postgres is None else cpu_postgres - window["cpu_postgres"]
+    busy, total = machine_cpu_seconds() or (0.0, 0.0)
+    machine_busy = (busy - window["cpu_machine"]) / max(total - window["cpu_machine_total"], 1e-9)
 
     def pct(values: list[float], q: float) -> float:
         if not values:
@@ -642,6 +671,8 @@ def client(args: argparse.Namespace) -> None:
         "warmup_errors": rec.warmup_errors,
         "server_cpu_s": None if cpu_server is None else cpu_server - window["cpu_server"],
         "client_cpu_s": cpu_client,
+        "postgres_cpu_s": cpu_postgres,
+        "machine_busy": machine_busy,
         "items": len(spec["items"]),
     }
     Path(args.out).write_text(json.dumps(out))

@@ -19,5 +19,6 @@ as_pg "$PGBIN/pg_ctl" -D "$PGTMP/data" -l "$PGTMP/log" -w -t 30 \
   -o "-p $PGPORT -k $PGTMP -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
   start >/dev/null
 export DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/postgres"
+export WITH_POSTGRES_PID=$(head -n 1 "$PGTMP/data/postmaster.pid")  # e.g. for bench/web_load.py's CPU figures
 echo "with-postgres: PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on port $PGPORT"
 "$@"

@@ -202,6 +202,15 @@ def scans_for(user: AnyUser) -> QuerySet[Response]:
     return Response.objects.filter(wave__company__in=companies_for(user), respondent=Respondent.MANAGEMENT)
 
 
+def open_scan_id(company: Company) -> int | None:
+    """The id of the unfinished (draft) owner's scan of ``company``, a company from :func:`get_company`, or None."""
+    drafts = Response.objects.filter(
+        wave__company=company, respondent=Respondent.MANAGEMENT, status=Response.Status.DRAFT
+    )
+    pk: int | None = drafts.values_list("pk", flat=True).first()
+    return pk
+
+
 def get_scan(user: AnyUser, pk: int) -> Response:
     try:
         return scans_for(user).select_related("wave", "wave__company").get(pk=pk)

@@ -136,12 +136,19 @@ def store_score_rows(response: Response, result: ScanResult) -> None:
 
 
 @transaction.atomic
-def submit_scan(*, scan: Response, user: Any = None) -> ScanResult:
-    """Score the response with the core and store the result with it, and as rows (DESIGN §4)."""
-    scan = Response.objects.select_for_update().select_related("wave").get(pk=scan.pk)
+def submit_scan(*, scan: Response, user: Any = None, answers: dict[str, int | None] | None = None) -> ScanResult:
+    """Score the response with the core and store the result with it, and as rows (DESIGN §4).
+
+    ``answers``: the response's stored answers, when the caller has just written them in this transaction (saves
+    reading them back). The given ``scan`` object is brought up to date as well (status, result, submission)."""
+    given = scan
+    # The response and its wave are locked (as before); the company only comes along for the audit label.
+    scan = (
+        Response.objects.select_for_update(of=("self", "wave")).select_related("wave", "wave__company").get(pk=scan.pk)
+    )
     if scan.submitted:
         raise ScanError(_("This scan has already been submitted."))
-    answers = answers_of(scan)
+    answers = answers_of(scan) if answers is None else answers
     missing = missing_items(scan, answers)
     if missing:
         raise ScanError(
@@ -165,6 +172,8 @@ def submit_scan(*, scan: Response, user: Any = None) -> ScanResult:
         object_id=scan.pk, label=f"{company.name} {scan.wave.label}",
     )  # fmt: skip
     refresh_latest(scan.wave.company_id, scan.model_id)
+    for name in ("result", "position", "next_level", "status", "submitted_at", "updated_at"):
+        setattr(given, name, getattr(scan, name))
     return result
 
 

@@ -228,9 +228,10 @@ def _check_complete(scan: Response, answers: dict[str, int | None] | None = None
 
 
 def _submit(scan: Response, answers: dict[str, int | None] | None = None) -> None:
+    """``answers``: every answer the response has, just written by the caller (then they are not read back)."""
     _check_complete(scan, answers)
     try:
-        submit_scan(scan=scan)
+        submit_scan(scan=scan, answers=answers)
     except ScanError as exc:
         raise ApiError(409, str(exc)) from None
 
@@ -259,11 +260,11 @@ def wave_create(request: HttpRequest, company_id: int, payload: WaveIn) -> Statu
     company = access.get_company(user, company_id)
     if not access.can_run_scans(user):
         raise ApiError(404, _("Not found."))
-    open_draft = access.scans_for(user).filter(wave__company=company, status=Response.Status.DRAFT).first()
+    open_draft = access.open_scan_id(company)
     if open_draft is not None:
         raise ApiError(
             409, _("This company has an unfinished scan (response %(id)s): finish or delete it first.")
-            % {"id": open_draft.pk},
+            % {"id": open_draft},
         )  # fmt: skip
     answers = dict(payload.answers)
     with transaction.atomic():
@@ -275,8 +276,9 @@ def wave_create(request: HttpRequest, company_id: int, payload: WaveIn) -> Statu
         if payload.date is not None:
             record_growth(user=user, wave=scan.wave, data={"date": payload.date}, indicators={})
         if payload.submit:
+            # Every item is in ``answers`` (checked above) and nothing else, so they are the stored answers.
             _submit(scan, answers)
-    scan = access.get_scan(user, scan.pk)
+    # ``scan`` is current (submit_scan updates it), and ``company`` was checked: nothing to read again.
     return Status(201, response_out(scan, answers))
 
 

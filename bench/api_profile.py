@@ -1,0 +1,119 @@
+"""The server's work per API submission, without HTTP: queries and a cProfile of ``POST /api/v1/companies/{id}/waves``.
+
+Creates a fresh SQLite database in a temporary directory (or uses DATABASE_URL with ``--database-from-env``, e.g.
+under scripts/with-postgres.sh), migrates it, seeds one organisation, one advisor with a token and N companies,
+then submits one wave with all 60 answers per company through Django's test client (the whole request: middleware,
+token, ninja, the view, the response). Prints the queries of one submission (after a warm-up one), the mean wall
+and CPU time per submission (N of them, no profiler), and then a cProfile of N more: the functions with the most
+cumulative time and what ``wave_create`` calls. The database's own CPU is not in these figures (on SQLite it is
+in this process). Nothing is asserted.
+
+Usage: python bench/api_profile.py [--submissions 50] [--top 25] [--database-from-env] [--sql]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import random
+import secrets
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--submissions", type=int, default=50)
+    parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--database-from-env", action="store_true", help="use DATABASE_URL instead of SQLite")
+    parser.add_argument("--sql", action="store_true", help="print the SQL of one submission")
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="groeimodel-apiprof-"))
+    if not args.database_from_env:
+        os.environ.pop("DATABASE_URL", None)
+    os.environ.update(
+        {
+            "GROEIMODEL_DEBUG": "false",
+            "GROEIMODEL_SECRET_KEY": secrets.token_urlsafe(50),
+            "GROEIMODEL_ALLOWED_HOSTS": "testserver",
+            "GROEIMODEL_NO_SSL_REDIRECT": "true",
+            "GROEIMODEL_DATA_DIR": str(tmp),
+            "DJANGO_SETTINGS_MODULE": "groeimodel.web.settings",
+        }
+    )
+    try:
+        run(args)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run(args: argparse.Namespace) -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from groeimodel.model import DEFAULT_MODEL, load_model
+    from groeimodel.web.accounts.models import Organisation
+    from groeimodel.web.accounts.services import create_user
+    from groeimodel.web.api.tokens import create_token
+    from groeimodel.web.companies.models import Company
+
+    call_command("migrate", verbosity=0)
+    model = load_model(DEFAULT_MODEL)
+    org = Organisation.objects.create(name="Profiel", slug="profiel")
+    user = create_user(organisation=org, username="profiel", password=secrets.token_urlsafe(16), role="adviseur")
+    count = 2 + 2 * args.submissions  # a warm-up, one with its queries, then N timed and N profiled
+    companies = [Company.objects.create(organisation=org, name=f"Firma {i:04d}", employees=12) for i in range(count)]
+    Company.advisors.through.objects.bulk_create(
+        [Company.advisors.through(company_id=c.pk, user_id=user.pk) for c in companies]
+    )
+    secret = create_token(user=user, name="profiel").secret
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}", HTTP_ACCEPT_LANGUAGE="nl")
+    rng = random.Random(2026)
+
+    def submit(company_id: int) -> None:
+        body = json.dumps({"answers": {item.id: rng.randint(1, 5) for item in model.items}})
+        response = client.post(f"/api/v1/companies/{company_id}/waves", data=body, content_type="application/json")
+        if response.status_code != 201:
+            raise SystemExit(f"HTTP {response.status_code}: {response.content[:300]!r}")
+
+    with CaptureQueriesContext(connection) as queries:
+        submit(companies[0].pk)  # the first request of a process (imports, caches) is not in the figures
+    with CaptureQueriesContext(connection) as queries:
+        submit(companies[1].pk)
+    print(f"database: {connection.vendor}; queries in one submission: {len(queries.captured_queries)}")
+    if args.sql:
+        for q in queries.captured_queries:
+            print(f"  {q['sql'][:160]}")
+    timed = companies[2 : 2 + args.submissions]
+    start = time.perf_counter()
+    cpu = time.process_time()
+    for company in timed:
+        submit(company.pk)
+    wall = (time.perf_counter() - start) / len(timed) * 1000
+    cpu_ms = (time.process_time() - cpu) / len(timed) * 1000
+    print(f"{len(timed)} submissions: {wall:.1f} ms wall, {cpu_ms:.1f} ms CPU of this process each")
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for company in companies[2 + args.submissions :]:
+        submit(company.pk)
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).sort_stats("cumulative")
+    stats.print_stats(args.top)
+    stats.print_callees("wave_create")
+    print(out.getvalue())
+
+
+if __name__ == "__main__":
+    main()
