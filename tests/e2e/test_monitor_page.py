@@ -25,6 +25,7 @@ def populate(organisation_id: int, n: int = 80) -> None:
     """``n`` companies over four sectors, four provinces and the four size classes, each with a scan in 2025 at one
     of three positions and most with one in 2026 (half of them a step up)."""
     from groeimodel.web.companies.models import Company
+    from groeimodel.web.scans.latest import refresh_latest
     from groeimodel.web.scans.models import Wave
     from groeimodel.web.scans.services import model_of, save_answers, start_scan, submit_scan
 
@@ -45,6 +46,7 @@ def populate(organisation_id: int, n: int = 80) -> None:
             save_answers(scan=scan, answers={it.id: (6 - value if it.reverse else value) for it in model.items})
             submit_scan(scan=scan)
             Wave.objects.filter(pk=scan.wave_id).update(date=datetime.date(year, 4, 1), employees_fte=fte + i % 3)
+            refresh_latest(company.pk, scan.model_id)  # as record_growth does after the date and figures change
 
 
 def test_the_monitor_of_a_populated_organisation_shows_its_tables_and_charts(

@@ -391,7 +391,7 @@ def test_the_monitor_tables_are_protected_as_on_the_page(world):
     """Sector C: 6 firms at position 0 and 5 at position 4; G: one firm at 4 (a cell of one)."""
     from django.conf import settings
 
-    from groeimodel.web.access import aggregate_companies_for
+    from groeimodel.web.access import aggregate_organisations_for
     from groeimodel.web.monitor.queries import monitor_tables
 
     for n in range(6):
@@ -400,7 +400,7 @@ def test_the_monitor_tables_are_protected_as_on_the_page(world):
         submitted_scan(make_company(world.org_a, f"Hoog {n}"), value=5)
     submitted_scan(make_company(world.org_a, "Top", sbi_section="G"), value=5)
     api = api_for(world, "analist")
-    page = monitor_tables(aggregate_companies_for(world.analist), "groeimodel", "sbi_section", settings.MONITOR_MIN)
+    page = monitor_tables(aggregate_organisations_for(world.analist), "groeimodel", "sbi_section", settings.MONITOR_MIN)
     positions = api.get("/api/v1/monitor/positions?by=sbi_section").json()
     rows = {r["key"]: r for r in positions["rows"]}
     assert [r["firms"] for r in positions["rows"]] == [list(c) for c in page.positions.cells]

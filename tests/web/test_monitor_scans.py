@@ -17,7 +17,8 @@ from .conftest import make_company, submitted_scan
 pytestmark = pytest.mark.django_db
 
 FIELDS = ("response_id", "company_id", "model_id", "year", "latest", "latest_in_year", "position", "previous",
-          "level_1", "level_2", "level_3", "level_4", "wave_id", "previous_wave_id")  # fmt: skip
+          "level_1", "level_2", "level_3", "level_4", "wave_id", "previous_wave_id", "employees_fte_change",
+          "revenue_pct_change", "export_share_change")  # fmt: skip
 
 
 def rows() -> set[tuple[object, ...]]:
@@ -29,6 +30,7 @@ def test_the_rebuild_in_sql_and_the_refresh_per_company_write_the_same_rows():
     from_loader = rows()
     assert len({r[1] for r in from_loader if r[4]}) == 60  # one latest row per firm
     assert any(r[7] is not None for r in from_loader) and any(r[5] and not r[4] for r in from_loader)
+    assert any(r[14] is not None for r in from_loader) and any(r[15] is not None for r in from_loader)
     MonitorScan.objects.all().delete()
     backfill()
     assert rows() == from_loader

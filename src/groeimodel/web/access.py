@@ -44,7 +44,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
 
-from groeimodel.web.accounts.models import Membership, Role
+from groeimodel.web.accounts.models import Membership, Organisation, Role
 from groeimodel.web.audit.models import AuditRecord
 from groeimodel.web.companies.models import Company
 from groeimodel.web.initiatives.models import Initiative
@@ -150,6 +150,15 @@ def aggregate_companies_for(user: AnyUser) -> QuerySet[Company]:
     return Company.objects.filter(organisation_id=m.organisation_id, archived_at__isnull=True)
 
 
+def aggregate_organisations_for(user: AnyUser) -> QuerySet[Organisation]:
+    """The organisations whose non-archived companies ``user``'s aggregates (the monitor, read from its cells)
+    cover: the user's own, for those who may see aggregates; none for anyone else."""
+    m = membership_of(user)
+    if m is None or not can_see_aggregates(user):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(pk=m.organisation_id)
+
+
 def can_export_wave_data(user: AnyUser) -> bool:
     """The organisation's wave data at block level (one row per scan, companies by internal number) is the
     administrator's; everyone else sees the firms only through the monitor's protected tables."""
@@ -169,6 +178,11 @@ def national_companies() -> QuerySet[Company]:
     """The companies the public national monitor covers: every organisation's non-archived companies. Only ever
     aggregated (k-anonymously), never shown one by one."""
     return Company.objects.filter(archived_at__isnull=True)
+
+
+def national_organisations() -> QuerySet[Organisation]:
+    """The organisations whose non-archived companies the public national monitor covers: all of them."""
+    return Organisation.objects.all()
 
 
 def waves_for(user: AnyUser) -> QuerySet[Wave]:

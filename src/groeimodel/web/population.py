@@ -46,8 +46,9 @@ from groeimodel.scoring import BatchResult, advise, score_batch
 from groeimodel.web.accounts.models import Organisation
 from groeimodel.web.companies.models import SBI_VERSION, Company
 from groeimodel.web.demo import DemoLogin
+from groeimodel.web.scans import cells
 from groeimodel.web.scans.latest import monitor_scans_sql
-from groeimodel.web.scans.models import Answer, MonitorScan, Response, ScoreRow, Wave
+from groeimodel.web.scans.models import Answer, MonitorCell, MonitorScan, Response, ScoreRow, Wave
 
 SYNTHETIC_PREFIX = "Synthetisch"
 DEFAULT_ORGANISATION = "Monitor demo"
@@ -311,7 +312,7 @@ def load_population(
         rows.restore_indexes(dropped)
         rows.reset_sequences([Company, Wave, Response, ScoreRow, Answer])
         with connection.cursor() as cursor:  # the monitor's table, from the flags written above
-            for sql in monitor_scans_sql(connection.vendor):
+            for sql in monitor_scans_sql(connection.vendor) + cells.rebuild_sql():
                 cursor.execute(sql)
     # Fresh statistics, so that the planner knows the tables' new sizes at the first query, not at the next
     # autovacuum (PostgreSQL) or never (SQLite). On PostgreSQL outside a transaction also VACUUM: it marks the
@@ -319,7 +320,7 @@ def load_population(
     vacuum = rows.postgres and not connection.in_atomic_block
     with connection.cursor() as cursor:
         for table in (Company._meta.db_table, Wave._meta.db_table, Response._meta.db_table, ScoreRow._meta.db_table,
-                      MonitorScan._meta.db_table):  # fmt: skip
+                      MonitorScan._meta.db_table, MonitorCell._meta.db_table):  # fmt: skip
             cursor.execute(f"{'VACUUM ANALYZE' if vacuum else 'ANALYZE'} {connection.ops.quote_name(table)}")
     return PopulationSummary(
         organisation=org,

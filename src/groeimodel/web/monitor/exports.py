@@ -108,7 +108,7 @@ def _monitor_choice(request: HttpRequest, *, strict: bool) -> monitor_views.Choi
     """The monitor's choice for the user's reach (404 for whoever may not see the monitor)."""
     if not access.can_see_aggregates(request.user):
         raise Http404
-    return monitor_views._choose(request, access.aggregate_companies_for(request.user), strict=strict)
+    return monitor_views._choose(request, access.aggregate_organisations_for(request.user), strict=strict)
 
 
 def _zip_response(request: HttpRequest, table: ExportTable, fmt: Format, *, kind: str) -> StreamingHttpResponse:

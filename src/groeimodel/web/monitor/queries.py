@@ -1,23 +1,24 @@
-"""The monitor's figures, counted and summed in SQL and then protected by :mod:`groeimodel.monitor`.
+"""The monitor's figures, read from its cells and then protected by :mod:`groeimodel.monitor`.
 
 Each company counts once per cell: its latest submitted management scan of the chosen model (highest wave number),
-or, by year, its latest such scan in each year (the year of the wave's date). With a filter (one value of another
-dimension) the figures are counted by both dimensions at once (``GROUP BY`` filter, dimension, column) and
-protected as one cube (:mod:`groeimodel.monitor.cube`), whose faces are the unfiltered tables. The scans that count
-are read from their narrow summary rows (:class:`~groeimodel.web.scans.models.MonitorScan`: the flags, year, ladder
-position and the one before, level scores and growth changes, kept current by :mod:`groeimodel.web.scans.latest`)
-joined to the companies only, so that no query reads the waves, responses or score rows (docs/scaling.md).
+or, by year, its latest such scan in each year (the year of the wave's date). The figures come from the monitor's
+cells (:class:`~groeimodel.web.scans.models.MonitorCell`, kept current by :mod:`groeimodel.web.scans.cells`): the
+counted scans summed per organisation, period, sector, size class, province and ladder position, a few thousand
+rows however many firms there are. A page reads them once (:func:`load_cells`) and sums them by what each table
+needs with numpy; no query reads the companies, waves, responses or score rows (docs/scaling.md). With a filter
+(one value of another dimension) the figures are summed by both dimensions at once and protected as one cube
+(:mod:`groeimodel.monitor.cube`), whose faces are the unfiltered tables.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
-from django.db.models import Case, Count, ExpressionWrapper, F, FloatField, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Cast
+import numpy.typing as npt
+from django.db import connection
+from django.db.models import QuerySet
 
 from groeimodel.model import load_model
 from groeimodel.monitor import CountTable, Dimension, MeanTable, measure_key, protect_counts, protect_means
@@ -25,18 +26,19 @@ from groeimodel.monitor.codebook import MOVEMENTS, PROVINCES, SBI_SECTIONS, SIZE
 from groeimodel.monitor.cube import CountCube, protect_cube, protect_mean_cube
 from groeimodel.monitor.suppression import hidden_in_line
 from groeimodel.monitor.tables import Key
-from groeimodel.web.companies.models import Company
-from groeimodel.web.scans.models import MonitorScan
+from groeimodel.web.accounts.models import Organisation
+from groeimodel.web.scans.cells import VALUES
+from groeimodel.web.scans.models import MonitorCell
 
 MONITOR_DIMENSIONS: tuple[Dimension, ...] = ("sbi_section", "size_class", "province", "year")
-_FIELD = {
-    "sbi_section": "company__sbi_section",
-    "size_class": "company__size_class",
-    "province": "company__province",
-    "year": "year",
+_CODES: dict[str, tuple[str, ...]] = {
+    "sbi_section": tuple(SBI_SECTIONS),
+    "size_class": tuple(SIZE_CLASSES),
+    "province": tuple(PROVINCES),
 }
 # Growth indicators of the monitor: the change from the wave before to the firm's latest wave.
 GROWTH_INDICATORS: tuple[str, ...] = ("employees_fte", "revenue_pct", "export_share")
+_COLUMN = {name: i for i, name in enumerate(VALUES)}
 
 
 @dataclass(frozen=True)
@@ -56,29 +58,67 @@ class MonitorTables:
     means: MeanTable
 
 
-def counted_scans(companies: QuerySet[Company], model_id: str, dimension: Dimension) -> QuerySet[MonitorScan]:
-    """The scans that count: one per company, or by year one per company and year (the flags kept by
-    :mod:`groeimodel.web.scans.latest`)."""
-    flag = {"latest_in_year": True} if dimension == "year" else {"latest": True}
-    return MonitorScan.objects.filter(model_id=model_id, company__in=companies, **flag)
+@dataclass(frozen=True)
+class Cells:
+    """The monitor's cells of one model for the organisations in reach, as arrays: per cell its period (0: the
+    latest scans, else a year), its sector, size class and province (as indexes into the codebook's codes, -1 for
+    one that is not there), its ladder position (-1: none) and its figures (``VALUES``, one column each)."""
+
+    model_id: str
+    n_levels: int
+    year: npt.NDArray[np.int64]
+    sbi_section: npt.NDArray[np.int64]
+    size_class: npt.NDArray[np.int64]
+    province: npt.NDArray[np.int64]
+    position: npt.NDArray[np.int64]
+    values: npt.NDArray[np.float64]
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        """Every year from the first to the last year of a counted scan (the rows of the tables by year)."""
+        found = np.unique(self.year[(self.year != 0) & (self.values[:, _COLUMN["firms"]] > 0)])
+        return tuple(range(int(found[0]), int(found[-1]) + 1)) if len(found) else ()
+
+    def column(self, name: str) -> npt.NDArray[np.float64]:
+        return self.values[:, _COLUMN[name]]
 
 
-def _rows(dimension: Dimension, years: Iterable[Any]) -> tuple[Key, ...]:
-    if dimension == "sbi_section":
-        return tuple(SBI_SECTIONS)
-    if dimension == "size_class":
-        return tuple(SIZE_CLASSES)
-    if dimension == "province":
-        return tuple(PROVINCES)
-    found = sorted({int(y) for y in years if y is not None})
-    return tuple(range(found[0], found[-1] + 1)) if found else ()
+def load_cells(organisations: QuerySet[Organisation], model_id: str) -> Cells:
+    """The cells of ``model_id`` of ``organisations`` (one query; a cell per organisation, summed later)."""
+    n_levels = len(load_model(model_id).levels)
+    found = MonitorCell.objects.filter(organisation__in=organisations, model_id=model_id).values_list(
+        "year", "sbi_section", "size_class", "province", "position", *VALUES
+    )
+    sql, params = found.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    index = {dim: {code: i for i, code in enumerate(codes)} for dim, codes in _CODES.items()}
+
+    def codes(column: int, dim: str) -> npt.NDArray[np.int64]:
+        of = index[dim]
+        return np.fromiter((of.get(r[column], -1) for r in rows), dtype=np.int64, count=len(rows))
+
+    values = np.array([r[5:] for r in rows], dtype=np.float64).reshape(len(rows), len(VALUES))
+    return Cells(
+        model_id,
+        n_levels,
+        np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)),
+        codes(1, "sbi_section"),
+        codes(2, "size_class"),
+        codes(3, "province"),
+        np.fromiter((r[4] for r in rows), dtype=np.int64, count=len(rows)),
+        values,
+    )
 
 
-def scan_years(companies: QuerySet[Company], model_id: str) -> tuple[int, ...]:
+def scan_years(cells: Cells) -> tuple[int, ...]:
     """Every year from the first to the last year of a counted scan (the rows of the tables by year)."""
-    scans = counted_scans(companies, model_id, "year")
-    years = scans.values_list("year", flat=True).order_by().distinct()
-    return tuple(int(y) for y in _rows("year", years))
+    return cells.years
+
+
+def _rows(dimension: Dimension, years: tuple[int, ...]) -> tuple[Key, ...]:
+    return years if dimension == "year" else _CODES[dimension]
 
 
 def _unit(dimension: Dimension, where: Filter | None) -> Dimension:
@@ -86,8 +126,66 @@ def _unit(dimension: Dimension, where: Filter | None) -> Dimension:
     return "year" if dimension == "year" or (where is not None and where.dimension == "year") else dimension
 
 
+def _index(cells: Cells, dimension: str, rows: Sequence[Key]) -> npt.NDArray[np.int64]:
+    """Per cell, the index of its value of ``dimension`` among ``rows`` (-1: not among them)."""
+    if dimension == "year":
+        if not rows:
+            return np.full(len(cells.year), -1, dtype=np.int64)
+        first = int(rows[0])  # type: ignore[arg-type]  # years
+        i = cells.year - first
+        return np.where((cells.year != 0) & (i >= 0) & (i < len(rows)), i, -1)
+    if dimension == "position":
+        return np.where((cells.position >= 0) & (cells.position < len(rows)), cells.position, -1)
+    found = getattr(cells, dimension)
+    if tuple(rows) == _CODES[dimension]:
+        return found  # type: ignore[no-any-return]  # a field of Cells
+    of = {code: i for i, code in enumerate(rows)}
+    remap = np.array([of.get(code, -1) for code in _CODES[dimension]], dtype=np.int64)
+    return np.where(found >= 0, remap[found], -1)
+
+
+def _sum(
+    cells: Cells, unit: Dimension, axes: Sequence[tuple[str, Sequence[Key]]], columns: Sequence[str]
+) -> npt.NDArray[np.float64]:
+    """The cells' ``columns`` summed by ``axes`` (dimension, rows), of the scans counted once (``unit`` not the
+    year: the latest scans) or once per year: an array of shape (len(rows) per axis..., len(columns))."""
+    mask = cells.year != 0 if unit == "year" else cells.year == 0
+    indexes = []
+    for dimension, rows in axes:
+        i = _index(cells, dimension, rows)
+        mask = mask & (i >= 0)
+        indexes.append(i)
+    out = np.zeros((*(len(rows) for _d, rows in axes), len(columns)), dtype=np.float64)
+    values = cells.values[:, [_COLUMN[c] for c in columns]]
+    np.add.at(out, tuple(i[mask] for i in indexes), values[mask])
+    return out
+
+
+def _counts(total: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
+    return np.rint(total).astype(np.int64)
+
+
+def _ordered(
+    dimension: Dimension, rows: tuple[Key, ...], other: Dimension, other_rows: tuple[Key, ...]
+) -> tuple[tuple[Dimension, tuple[Key, ...]], tuple[Dimension, tuple[Key, ...]]]:
+    """The two dimensions of a cube, always in the order of MONITOR_DIMENSIONS, so that "by province, only sector
+    C" and "by sector, only province UT" are slices of one and the same protection."""
+    first, second = sorted(((dimension, rows), (other, other_rows)), key=lambda d: MONITOR_DIMENSIONS.index(d[0]))
+    return first, second
+
+
+def _column_counts(
+    cells: Cells, unit: Dimension, axes: Sequence[tuple[str, Sequence[Key]]], column: str, n_columns: int
+) -> npt.NDArray[np.int64]:
+    """Firms per ``column`` value ("position": per ladder position; "movement": up, same, down) by ``axes``."""
+    if column == "position":
+        return _counts(_sum(cells, unit, [*axes, ("position", range(n_columns))], ["firms"])[..., 0])  # type: ignore[list-item]
+    return _counts(_sum(cells, unit, axes, list(MOVEMENTS)))
+
+
 def _cube(
-    scans: QuerySet[MonitorScan],
+    cells: Cells,
+    unit: Dimension,
     column: str,
     columns: tuple[Key, ...],
     dimension: Dimension,
@@ -96,29 +194,14 @@ def _cube(
     other_rows: tuple[Key, ...],
     k: int,
 ) -> CountCube:
-    """The protected cube of ``dimension`` and ``other``, always built in the order of MONITOR_DIMENSIONS, so that
-    "by province, only sector C" and "by sector, only province UT" are slices of one and the same protection."""
-    (first, first_rows), (second, second_rows) = sorted(
-        ((dimension, rows), (other, other_rows)), key=lambda d: MONITOR_DIMENSIONS.index(d[0])
-    )
-    found = (
-        scans.annotate(a=F(_FIELD[first]), b=F(_FIELD[second]))
-        .values("a", "b", column)
-        .annotate(firms=Count("pk"))
-        .order_by()
-    )
-    a_of = {r: i for i, r in enumerate(first_rows)}
-    b_of = {r: i for i, r in enumerate(second_rows)}
-    column_of = {c: i for i, c in enumerate(columns)}
-    counts = np.zeros((len(first_rows), len(second_rows), len(columns)), dtype=np.int64)
-    for r in found:
-        if r["a"] in a_of and r["b"] in b_of and r[column] in column_of:
-            counts[a_of[r["a"]], b_of[r["b"]], column_of[r[column]]] += r["firms"]
+    (first, first_rows), (second, second_rows) = _ordered(dimension, rows, other, other_rows)
+    counts = _column_counts(cells, unit, [(first, first_rows), (second, second_rows)], column, len(columns))
     return protect_cube(first, first_rows, second, second_rows, columns, counts, k)
 
 
 def _count_table(
-    scans: QuerySet[MonitorScan],
+    cells: Cells,
+    unit: Dimension,
     column: str,
     columns: tuple[Key, ...],
     dimension: Dimension,
@@ -127,159 +210,82 @@ def _count_table(
     x_rows: tuple[Key, ...],
     k: int,
 ) -> CountTable:
-    """Firms per ``column`` value by ``dimension``: one GROUP BY; with a filter, the slice of a protected cube."""
-    column_of = {c: i for i, c in enumerate(columns)}
-    row_of = {r: i for i, r in enumerate(rows)}
+    """Firms per ``column`` value by ``dimension``; with a filter, the slice of a protected cube."""
     if where is None:
-        found = scans.annotate(key=F(_FIELD[dimension])).values("key", column).annotate(firms=Count("pk")).order_by()
-        counts = np.zeros((len(rows), len(columns)), dtype=np.int64)
-        for r in found:
-            if r["key"] in row_of and r[column] in column_of:
-                counts[row_of[r["key"]], column_of[r[column]]] += r["firms"]
+        counts = _column_counts(cells, unit, [(dimension, rows)], column, len(columns))
         return protect_counts(dimension, rows, columns, counts, k)
-    cube = _cube(scans, column, columns, dimension, rows, where.dimension, x_rows, k)
+    cube = _cube(cells, unit, column, columns, dimension, rows, where.dimension, x_rows, k)
     return cube.by(dimension, where=where.value)
 
 
-def position_table(
-    companies: QuerySet[Company], model_id: str, dimension: Dimension, k: int, where: Filter | None = None
-) -> CountTable:
+def position_table(cells: Cells, dimension: Dimension, k: int, where: Filter | None = None) -> CountTable:
     """Firms per ladder position by ``dimension``, of the firms ``where`` selects."""
-    n_levels = len(load_model(model_id).levels)
-    years = scan_years(companies, model_id)
-    scans = counted_scans(companies, model_id, _unit(dimension, where))
-    rows = years if dimension == "year" else _rows(dimension, ())
-    x_rows = () if where is None else years if where.dimension == "year" else _rows(where.dimension, ())
-    return _count_table(scans, "position", tuple(range(n_levels + 1)), dimension, rows, where, x_rows, k)
+    years = cells.years
+    rows = _rows(dimension, years)
+    x_rows = () if where is None else _rows(where.dimension, years)
+    positions = tuple(range(cells.n_levels + 1))
+    return _count_table(cells, _unit(dimension, where), "position", positions, dimension, rows, where, x_rows, k)
 
 
-def mean_table(
-    companies: QuerySet[Company], model_id: str, dimension: Dimension, k: int, where: Filter | None = None
-) -> MeanTable:
+def mean_table(cells: Cells, dimension: Dimension, k: int, where: Filter | None = None) -> MeanTable:
     """Mean level scores by ``dimension``, of the firms ``where`` selects, hiding the groups whose number of
     firms the count table (or cube) hides."""
-    n_levels = len(load_model(model_id).levels)
-    years = scan_years(companies, model_id)
+    n_levels = cells.n_levels
+    years = cells.years
     unit = _unit(dimension, where)
-    scans = counted_scans(companies, model_id, unit)
-    rows = years if dimension == "year" else _rows(dimension, ())
+    rows = _rows(dimension, years)
     levels = tuple(measure_key((lv, "")) for lv in range(1, n_levels + 1))
-    row_of = {r: i for i, r in enumerate(rows)}
-    sums_of = {f"n{lv}": Count(f"level_{lv}") for lv in range(1, n_levels + 1)} | {
-        f"s{lv}": Sum(f"level_{lv}") for lv in range(1, n_levels + 1)
-    }
+    firms_of = [f"level_{lv}_n" for lv in range(1, n_levels + 1)]
+    sums_of = [f"level_{lv}_sum" for lv in range(1, n_levels + 1)]
     positions = tuple(range(n_levels + 1))
     if where is None:
-        summed: Any = scans.annotate(key=F(_FIELD[dimension])).values("key").annotate(**sums_of).order_by()
-        firms = np.zeros((len(rows), n_levels), dtype=np.int64)
-        sums = np.zeros((len(rows), n_levels), dtype=np.float64)
-        for s in summed:
-            if s["key"] in row_of:
-                for lv in range(1, n_levels + 1):
-                    firms[row_of[s["key"]], lv - 1] += s[f"n{lv}"]
-                    sums[row_of[s["key"]], lv - 1] += s[f"s{lv}"] or 0.0
-        counts = _count_table(scans, "position", positions, dimension, rows, None, (), k)
+        firms = _counts(_sum(cells, unit, [(dimension, rows)], firms_of))
+        sums = _sum(cells, unit, [(dimension, rows)], sums_of)
+        counts = _count_table(cells, unit, "position", positions, dimension, rows, None, (), k)
         return protect_means(
             dimension, rows, levels, firms, sums, hidden_groups=[t is None for t in counts.row_totals], k=k
         )
-    x_rows = years if where.dimension == "year" else _rows(where.dimension, ())
-    cube = _cube(scans, "position", positions, dimension, rows, where.dimension, x_rows, k)
-    first, second = cube.x_dimension, cube.y_dimension
-    a_of = {r: i for i, r in enumerate(cube.x_rows)}
-    b_of = {r: i for i, r in enumerate(cube.y_rows)}
-    summed_ab: Any = (
-        scans.annotate(a=F(_FIELD[first]), b=F(_FIELD[second])).values("a", "b").annotate(**sums_of).order_by()
-    )
-    firms3 = np.zeros((len(cube.x_rows), len(cube.y_rows), n_levels), dtype=np.int64)
-    sums3 = np.zeros((len(cube.x_rows), len(cube.y_rows), n_levels), dtype=np.float64)
-    for row in summed_ab:
-        if row["a"] in a_of and row["b"] in b_of:
-            for lv in range(1, n_levels + 1):
-                firms3[a_of[row["a"]], b_of[row["b"]], lv - 1] += row[f"n{lv}"]
-                sums3[a_of[row["a"]], b_of[row["b"]], lv - 1] += row[f"s{lv}"] or 0.0
+    x_rows = _rows(where.dimension, years)
+    cube = _cube(cells, unit, "position", positions, dimension, rows, where.dimension, x_rows, k)
+    axes = [(cube.x_dimension, cube.x_rows), (cube.y_dimension, cube.y_rows)]
+    firms3 = _counts(_sum(cells, unit, axes, firms_of))
+    sums3 = _sum(cells, unit, axes, sums_of)
     return protect_mean_cube(cube, firms3, sums3, columns=levels, k=k).by(dimension, where=where.value)
 
 
-def movement_table(
-    companies: QuerySet[Company], model_id: str, dimension: Dimension, k: int, where: Filter | None = None
-) -> CountTable:
+def movement_table(cells: Cells, dimension: Dimension, k: int, where: Filter | None = None) -> CountTable:
     """Firms that moved up, stayed or moved down on the ladder from their scan before to their latest scan (by
     year: their latest scan of that year), by ``dimension``, of the firms ``where`` selects."""
-    years = scan_years(companies, model_id)
-    counted = counted_scans(companies, model_id, _unit(dimension, where))
-    scans = counted.filter(previous__isnull=False, position__isnull=False).annotate(
-        movement=Case(
-            When(position__gt=F("previous"), then=Value("up")),
-            When(position=F("previous"), then=Value("same")),
-            default=Value("down"),
-        )
-    )
-    rows = years if dimension == "year" else _rows(dimension, ())
-    x_rows = () if where is None else years if where.dimension == "year" else _rows(where.dimension, ())
-    return _count_table(scans, "movement", tuple(MOVEMENTS), dimension, rows, where, x_rows, k)
+    years = cells.years
+    rows = _rows(dimension, years)
+    x_rows = () if where is None else _rows(where.dimension, years)
+    unit = _unit(dimension, where)
+    return _count_table(cells, unit, "movement", tuple(MOVEMENTS), dimension, rows, where, x_rows, k)
 
 
-def growth_table(companies: QuerySet[Company], model_id: str, k: int) -> MeanTable:
+def growth_table(cells: Cells, k: int) -> MeanTable:
     """Per ladder position of the latest scan: the mean change of the growth figures from the wave before
     (employees in FTE, revenue in per cent, export share in percentage points), over all the companies in reach.
 
     A position whose number of firms the tables by dimension hide (their shared column totals) is hidden too."""
-    n_levels = len(load_model(model_id).levels)
-    as_float = FloatField()
-
-    def change(field: str) -> Any:
-        return ExpressionWrapper(
-            Cast(f"wave__{field}", as_float) - Cast(f"previous_wave__{field}", as_float), output_field=as_float
-        )
-
-    annotated = counted_scans(companies, model_id, "sbi_section").annotate(
-        employees_fte=change("employees_fte"),
-        revenue_pct=Case(
-            When(
-                Q(previous_wave__revenue__gt=0),
-                then=ExpressionWrapper(
-                    (Cast("wave__revenue", as_float) - Cast("previous_wave__revenue", as_float))
-                    * 100.0
-                    / Cast("previous_wave__revenue", as_float),
-                    output_field=as_float,
-                ),
-            ),
-            default=None,
-            output_field=as_float,
-        ),
-        export_share=change("export_share"),
-    )
-    aggregates: dict[str, Any] = {"all": Count("pk")}
-    for ind in GROWTH_INDICATORS:
-        aggregates[f"{ind}_n"] = Count(ind)
-        aggregates[f"{ind}_sum"] = Sum(ind)
-    grouped: Any = annotated.values("position").annotate(**aggregates).order_by()
-    found: list[dict[str, Any]] = list(grouped)
-    rows: tuple[Key, ...] = tuple(range(n_levels + 1))
-    firms = np.zeros((len(rows), len(GROWTH_INDICATORS)), dtype=np.int64)
-    sums = np.zeros((len(rows), len(GROWTH_INDICATORS)), dtype=np.float64)
-    per_position = np.zeros(len(rows), dtype=np.int64)
-    for r in found:
-        p = r["position"]
-        if p is None or not 0 <= p <= n_levels:
-            continue
-        per_position[p] += r["all"]
-        for c, ind in enumerate(GROWTH_INDICATORS):
-            firms[p, c] += r[f"{ind}_n"]
-            sums[p, c] += float(r[f"{ind}_sum"] or 0.0)
+    rows: tuple[Key, ...] = tuple(range(cells.n_levels + 1))
+    axes = [("position", rows)]
+    per_position = _counts(_sum(cells, "sbi_section", axes, ["firms"])[:, 0])
+    firms = _counts(_sum(cells, "sbi_section", axes, [f"{g}_n" for g in GROWTH_INDICATORS]))
+    sums = _sum(cells, "sbi_section", axes, [f"{g}_sum" for g in GROWTH_INDICATORS])
     hidden = hidden_in_line([*per_position, int(per_position.sum())], k)[:-1]
     return protect_means("position", rows, GROWTH_INDICATORS, firms, sums, hidden_groups=[bool(h) for h in hidden], k=k)
 
 
 def monitor_tables(
-    companies: QuerySet[Company], model_id: str, dimension: Dimension, k: int, where: Filter | None = None
+    organisations: QuerySet[Organisation], model_id: str, dimension: Dimension, k: int, where: Filter | None = None
 ) -> MonitorTables:
     """The distribution over ladder positions and the mean level scores by ``dimension``."""
-    n_levels = len(load_model(model_id).levels)
+    cells = load_cells(organisations, model_id)
     return MonitorTables(
         model_id,
-        n_levels,
+        cells.n_levels,
         dimension,
-        position_table(companies, model_id, dimension, k, where),
-        mean_table(companies, model_id, dimension, k, where),
+        position_table(cells, dimension, k, where),
+        mean_table(cells, dimension, k, where),
     )

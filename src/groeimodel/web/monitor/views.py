@@ -22,18 +22,19 @@ from groeimodel.monitor.codebook import MOVEMENTS, PROVINCES, SBI_SECTIONS, SIZE
 from groeimodel.monitor.tables import Key, row_label
 from groeimodel.reports.charts import Series, bars_svg, lines_svg
 from groeimodel.web import access
-from groeimodel.web.companies.models import Company
+from groeimodel.web.accounts.models import Organisation
 from groeimodel.web.i18n import current_lang, level_label
 from groeimodel.web.monitor.queries import (
     GROWTH_INDICATORS,
     MONITOR_DIMENSIONS,
+    Cells,
     Filter,
     MonitorTables,
     growth_table,
+    load_cells,
     mean_table,
     movement_table,
     position_table,
-    scan_years,
 )
 
 TABLES = ("positions", "means", "positions-by-year", "means-by-year", "movement", "growth")
@@ -58,9 +59,10 @@ def _growth_names() -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Choice:
-    """What the reader asked for: the companies in reach, the model, the dimension and the filter."""
+    """What the reader asked for: the organisations in reach (their cells of the model), the model, the dimension
+    and the filter."""
 
-    companies: QuerySet[Company]
+    cells: Cells
     models: list[str]
     model_id: str
     by: Dimension
@@ -92,7 +94,7 @@ def _parse_filter(raw: str, years: tuple[int, ...]) -> Filter | None:
     return Filter(chosen, value)
 
 
-def _choose(request: HttpRequest, companies: QuerySet[Company], *, strict: bool) -> Choice:
+def _choose(request: HttpRequest, organisations: QuerySet[Organisation], *, strict: bool) -> Choice:
     """The chosen model, dimension and filter (404 for values that do not exist). A filter on the dimension of the
     tables themselves is refused: with ``strict`` (the exports) by 404, on the page with a message at the field."""
     models = [m.id for m in list_models()]  # every shipped model; one without scans gives empty tables
@@ -103,7 +105,8 @@ def _choose(request: HttpRequest, companies: QuerySet[Company], *, strict: bool)
     if by not in MONITOR_DIMENSIONS:
         raise Http404
     dimension: Dimension = by  # type: ignore[assignment]  # checked above
-    years = scan_years(companies, model_id)
+    cells = load_cells(organisations, model_id)
+    years = cells.years
     raw = request.GET.get("filter", "")
     where = _parse_filter(raw, years)
     error = None
@@ -112,7 +115,7 @@ def _choose(request: HttpRequest, companies: QuerySet[Company], *, strict: bool)
             raise Http404
         error = _("Choose a filter on another dimension than the one the tables are by.")
         where = None
-    return Choice(companies, models, model_id, dimension, where, raw if where else "", error, years)
+    return Choice(cells, models, model_id, dimension, where, raw if where else "", error, years)
 
 
 def _cell(value: float | None, digits: int = 0) -> str:
@@ -176,7 +179,7 @@ def _sections(choice: Choice, k: int) -> list[dict[str, Any]]:
     year_where = where if where is None or where.dimension != "year" else None
     sections: list[dict[str, Any]] = []
 
-    positions = position_table(choice.companies, model_id, by, k, where)
+    positions = position_table(choice.cells, by, k, where)
     names = [_name(by, key, model_id) for key in positions.rows]
     sections.append(
         {
@@ -195,7 +198,7 @@ def _sections(choice: Choice, k: int) -> list[dict[str, Any]]:
             "caption": _("Companies by %(dimension)s (the Total column of the table).") % {"dimension": dimension_name},
         }
     )
-    means = mean_table(choice.companies, model_id, by, k, where)
+    means = mean_table(choice.cells, by, k, where)
     sections.append(
         {
             "table": "means",
@@ -216,7 +219,7 @@ def _sections(choice: Choice, k: int) -> list[dict[str, Any]]:
         }
     )
     year_name = _dimension_names()["year"]
-    by_year = position_table(choice.companies, model_id, "year", k, year_where)
+    by_year = position_table(choice.cells, "year", k, year_where)
     year_labels = [str(y) for y in by_year.rows]
     if year_labels:
         shares = _shares(by_year)
@@ -239,7 +242,7 @@ def _sections(choice: Choice, k: int) -> list[dict[str, Any]]:
             "caption": _("The share of each year's companies per position, in per cent, from the table."),
         }
     )
-    means_by_year = mean_table(choice.companies, model_id, "year", k, year_where)
+    means_by_year = mean_table(choice.cells, "year", k, year_where)
     means_svg = (
         lines_svg(
             year_labels,
@@ -264,7 +267,7 @@ def _sections(choice: Choice, k: int) -> list[dict[str, Any]]:
             "caption": _("Mean score per level of each year's companies, 0 to 100, from the table."),
         }
     )
-    moved = movement_table(choice.companies, model_id, by, k, where)
+    moved = movement_table(choice.cells, by, k, where)
     sections.append(
         {
             "table": "movement",
@@ -282,7 +285,7 @@ def _sections(choice: Choice, k: int) -> list[dict[str, Any]]:
             "caption": _("Companies with at least two scans, by their movement (the Total row of the table)."),
         }
     )
-    growth = growth_table(choice.companies, model_id, k)
+    growth = growth_table(choice.cells, k)
     growth_names = [_growth_names()[g] for g in GROWTH_INDICATORS]
     sections.append(
         {
@@ -351,27 +354,29 @@ def _render(request: HttpRequest, choice: Choice, *, public: bool) -> HttpRespon
 def monitor(request: HttpRequest) -> HttpResponse:
     if not access.can_see_aggregates(request.user):
         raise Http404
-    return _render(request, _choose(request, access.aggregate_companies_for(request.user), strict=False), public=False)
+    return _render(
+        request, _choose(request, access.aggregate_organisations_for(request.user), strict=False), public=False
+    )
 
 
 def public_monitor(request: HttpRequest) -> HttpResponse:
     """The national monitor without login, when ``GROEIMODEL_PUBLIC_MONITOR`` is on; 404 when it is off."""
     if not settings.PUBLIC_MONITOR:
         raise Http404
-    return _render(request, _choose(request, access.national_companies(), strict=False), public=True)
+    return _render(request, _choose(request, access.national_organisations(), strict=False), public=True)
 
 
 def protected_table(choice: Choice, table: str, k: int) -> CountTable | MeanTable:
     """One of the page's protected tables (``TABLES``), as the page shows it; the exports take it from here."""
     year_where = choice.where if choice.where is None or choice.where.dimension != "year" else None
-    companies, model_id = choice.companies, choice.model_id
+    cells = choice.cells
     make: dict[str, Callable[[], CountTable | MeanTable]] = {
-        "positions": lambda: position_table(companies, model_id, choice.by, k, choice.where),
-        "means": lambda: mean_table(companies, model_id, choice.by, k, choice.where),
-        "positions-by-year": lambda: position_table(companies, model_id, "year", k, year_where),
-        "means-by-year": lambda: mean_table(companies, model_id, "year", k, year_where),
-        "movement": lambda: movement_table(companies, model_id, choice.by, k, choice.where),
-        "growth": lambda: growth_table(companies, model_id, k),
+        "positions": lambda: position_table(cells, choice.by, k, choice.where),
+        "means": lambda: mean_table(cells, choice.by, k, choice.where),
+        "positions-by-year": lambda: position_table(cells, "year", k, year_where),
+        "means-by-year": lambda: mean_table(cells, "year", k, year_where),
+        "movement": lambda: movement_table(cells, choice.by, k, choice.where),
+        "growth": lambda: growth_table(cells, k),
     }
     return make[table]()
 
@@ -408,11 +413,11 @@ def monitor_export(request: HttpRequest, table: str) -> StreamingHttpResponse:
     """One monitor table as CSV, with the same suppression as the page: a hidden cell is empty, like an empty one."""
     if table not in TABLES or not access.can_see_aggregates(request.user):
         raise Http404
-    return _export(_choose(request, access.aggregate_companies_for(request.user), strict=True), table)
+    return _export(_choose(request, access.aggregate_organisations_for(request.user), strict=True), table)
 
 
 def public_monitor_export(request: HttpRequest, table: str) -> StreamingHttpResponse:
     """One table of the public national monitor as CSV; 404 when the public monitor is off."""
     if table not in TABLES or not settings.PUBLIC_MONITOR:
         raise Http404
-    return _export(_choose(request, access.national_companies(), strict=True), table)
+    return _export(_choose(request, access.national_organisations(), strict=True), table)

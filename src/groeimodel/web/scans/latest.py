@@ -5,14 +5,43 @@ firm's latest scan with a subquery per scan; at 200,000 firms that is the differ
 seconds (bench/README.md). Kept current in the transaction that changes them: :func:`refresh_latest` on submit and
 when a wave's date or growth figures change; :func:`backfill` sets them for a whole database (the migration, the
 population). With the flags, the counted scans' rows of :class:`~groeimodel.web.scans.models.MonitorScan` (what the
-monitor groups and sums) are rewritten: per company by :func:`refresh_latest`, for all by :func:`backfill`.
+monitor groups and sums) are rewritten: per company by :func:`refresh_latest`, for all by :func:`backfill`; and with
+them the monitor's cells (:mod:`groeimodel.web.scans.cells`).
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import connection
 
+from groeimodel.web.scans import cells
 from groeimodel.web.scans.models import MONITOR_LEVELS, MonitorScan, Respondent, Response, ScoreRow, Wave
+
+
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _growth(wave: tuple[float | None, ...], before: tuple[float | None, ...] | None) -> dict[str, float | None]:
+    """The change of the growth figures (employees FTE, revenue, export share) from the wave before, as the growth
+    table counts it: FTE, per cent of the revenue before (when that was above 0), percentage points; as
+    :func:`monitor_scans_sql` computes it in the database."""
+    if before is None:
+        return {"employees_fte_change": None, "revenue_pct_change": None, "export_share_change": None}
+    (fte, revenue, export), (fte0, revenue0, export0) = wave, before
+
+    def minus(a: float | None, b: float | None) -> float | None:
+        return None if a is None or b is None else a - b
+
+    revenue_pct = None
+    if revenue0 is not None and revenue0 > 0 and revenue is not None:
+        revenue_pct = (revenue - revenue0) * 100.0 / revenue0
+    return {
+        "employees_fte_change": minus(fte, fte0),
+        "revenue_pct_change": revenue_pct,
+        "export_share_change": minus(export, export0),
+    }
 
 
 def refresh_monitor_scans(company_id: int, model_id: str) -> None:
@@ -27,8 +56,13 @@ def refresh_monitor_scans(company_id: int, model_id: str) -> None:
         .order_by("wave__number", "submitted_at", "pk")
         .values_list("pk", "wave_id", "wave__date", "position", "latest", "latest_in_year")
     )
-    waves = list(Wave.objects.filter(company_id=company_id).order_by("number").values_list("pk", flat=True))
-    before = {wave: waves[i - 1] if i else None for i, wave in enumerate(waves)}  # the wave before each wave
+    waves = list(
+        Wave.objects.filter(company_id=company_id)
+        .order_by("number")
+        .values_list("pk", "employees_fte", "revenue", "export_share")
+    )
+    figures = {pk: (_float(fte), _float(revenue), _float(export)) for pk, fte, revenue, export in waves}
+    before = {wave[0]: waves[i - 1][0] if i else None for i, wave in enumerate(waves)}  # the wave before each wave
     counted = [s for s in scans if s[4] or s[5]]
     levels: dict[int, dict[int, float | None]] = {}
     for response_id, level, score in ScoreRow.objects.filter(
@@ -53,11 +87,13 @@ def refresh_monitor_scans(company_id: int, model_id: str) -> None:
                     **{f"level_{lv}": own.get(lv) for lv in range(1, MONITOR_LEVELS + 1)},
                     wave_id=wave_id,
                     previous_wave_id=before[wave_id],
+                    **_growth(figures[wave_id], figures.get(before[wave_id] or 0)),
                 )
             )
         previous = position
-    MonitorScan.objects.filter(company_id=company_id, model_id=model_id).delete()
-    MonitorScan.objects.bulk_create(rows)
+    with cells.changing(company_id):
+        MonitorScan.objects.filter(company_id=company_id, model_id=model_id).delete()
+        MonitorScan.objects.bulk_create(rows)
 
 
 def refresh_latest(company_id: int, model_id: str) -> None:
@@ -121,13 +157,24 @@ def monitor_scans_sql(vendor: str) -> list[str]:
         f"(SELECT sr.score FROM scans_scorerow sr WHERE sr.response_id = s.id AND sr.block = '' AND sr.level = {lv})"
         for lv in range(1, 5)
     )
+
+    def real(column: str) -> str:
+        return f"CAST({column} AS DOUBLE PRECISION)"
+
+    growth = (
+        f"{real('w.employees_fte')} - {real('pw.employees_fte')},"
+        f" CASE WHEN pw.revenue > 0 THEN ({real('w.revenue')} - {real('pw.revenue')}) * 100.0 / {real('pw.revenue')}"
+        " END,"
+        f" {real('w.export_share')} - {real('pw.export_share')}"
+    )
     return [
         "DELETE FROM scans_monitorscan",
         f"""
         INSERT INTO scans_monitorscan (response_id, company_id, model_id, year, latest, latest_in_year, position,
-                                       previous, level_1, level_2, level_3, level_4, wave_id, previous_wave_id)
+                                       previous, level_1, level_2, level_3, level_4, wave_id, previous_wave_id,
+                                       employees_fte_change, revenue_pct_change, export_share_change)
         SELECT s.id, s.company_id, s.model_id, s.year, s.latest, s.latest_in_year, s.position, s.previous, {levels},
-               s.wave_id, s.previous_wave_id
+               s.wave_id, s.previous_wave_id, {growth}
         FROM (
             SELECT r.id, w.company_id, r.model_id, {year} AS year, r.latest, r.latest_in_year, r.position,
                    LAG(r.position) OVER (PARTITION BY w.company_id, r.model_id
@@ -139,13 +186,15 @@ def monitor_scans_sql(vendor: str) -> list[str]:
                   FROM scans_wave) pw ON pw.id = w.id
             WHERE r.respondent = 'management' AND r.status = 'submitted'
         ) s
+        JOIN scans_wave w ON w.id = s.wave_id
+        LEFT JOIN scans_wave pw ON pw.id = s.previous_wave_id
         WHERE s.latest OR s.latest_in_year
         """,
     ]
 
 
 def backfill() -> None:
-    """Set the flags and rebuild the monitor's table for the whole database."""
+    """Set the flags and rebuild the monitor's tables (its scans and its cells) for the whole database."""
     with connection.cursor() as cursor:
-        for sql in backfill_sql() + monitor_scans_sql(connection.vendor):
+        for sql in backfill_sql() + monitor_scans_sql(connection.vendor) + cells.rebuild_sql():
             cursor.execute(sql)

@@ -187,9 +187,14 @@ class MonitorScan(models.Model):
     level_2 = models.FloatField(null=True)
     level_3 = models.FloatField(null=True)
     level_4 = models.FloatField(null=True)
-    # The scan's wave and the company's wave before it (if any): the growth table's change of the figures.
+    # The scan's wave and the company's wave before it (if any), and the change of the growth figures from that
+    # wave to this one as the growth table counts them (stored, so that what a row added to the monitor's cells
+    # can be taken off again exactly when the waves' figures change).
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="+")
     previous_wave = models.ForeignKey(Wave, on_delete=models.SET_NULL, null=True, related_name="+")
+    employees_fte_change = models.FloatField(null=True)  # FTE
+    revenue_pct_change = models.FloatField(null=True)  # per cent of the revenue before (when that was above 0)
+    export_share_change = models.FloatField(null=True)  # percentage points
 
     class Meta:
         indexes = [
@@ -197,4 +202,52 @@ class MonitorScan(models.Model):
             models.Index(
                 fields=["model_id", "company"], condition=Q(latest_in_year=True), name="scans_monitor_latest_in_year"
             ),
+        ]
+
+
+MONITOR_GROWTH = ("employees_fte", "revenue_pct", "export_share")  # MonitorScan.<name>_change
+
+
+class MonitorCell(models.Model):
+    """The monitor's figures of one cell: the counted scans (:class:`MonitorScan`) of one organisation's
+    non-archived companies of one sector, size class and province, of one model and ladder position, counted as
+    the companies' latest scans (``year`` 0) or as their latest scans of ``year``, summed. A few thousand rows
+    however many firms there are, so that a monitor page reads one small table (docs/scaling.md). Kept current
+    by :mod:`groeimodel.web.scans.cells`: what a company's rows add is taken off and added again in the
+    transaction that changes them (a submit, a wave's date or figures, the company's sector, size, province,
+    organisation or archiving, its deletion)."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    model_id = models.CharField(max_length=64)
+    year = models.PositiveSmallIntegerField()  # 0: the latest scans; else the latest scans of that year
+    sbi_section = models.CharField(max_length=1)
+    size_class = models.CharField(max_length=10)
+    province = models.CharField(max_length=2)
+    position = models.SmallIntegerField()  # -1: no position
+    firms = models.IntegerField()
+    level_1_n = models.IntegerField()
+    level_1_sum = models.FloatField()
+    level_2_n = models.IntegerField()
+    level_2_sum = models.FloatField()
+    level_3_n = models.IntegerField()
+    level_3_sum = models.FloatField()
+    level_4_n = models.IntegerField()
+    level_4_sum = models.FloatField()
+    # Scans with a scan before them, by their movement on the ladder since.
+    up = models.IntegerField()
+    same = models.IntegerField()
+    down = models.IntegerField()
+    employees_fte_n = models.IntegerField()
+    employees_fte_sum = models.FloatField()
+    revenue_pct_n = models.IntegerField()
+    revenue_pct_sum = models.FloatField()
+    export_share_n = models.IntegerField()
+    export_share_sum = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "model_id", "year", "sbi_section", "size_class", "province", "position"],
+                name="scans_monitorcell_key",
+            )
         ]

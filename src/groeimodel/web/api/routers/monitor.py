@@ -71,7 +71,7 @@ def _tables(request: HttpRequest, query: MonitorQuery) -> MonitorTables:
     if not access.can_see_aggregates(user):
         raise ApiError(403, _("You may not do this."))
     model_id = ModelId(query.model).value
-    return monitor_tables(access.aggregate_companies_for(user), model_id, query.by, settings.MONITOR_MIN)
+    return monitor_tables(access.aggregate_organisations_for(user), model_id, query.by, settings.MONITOR_MIN)
 
 
 @router.get("/positions", response=responses(PositionsOut, 403), summary="Firms per ladder position")
