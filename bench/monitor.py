@@ -5,9 +5,9 @@ Builds (or reuses) a synthetic population of ``--companies`` firms (default 200,
 ``DATABASE_URL``. Then times, each ``--repeat`` times (median, min, max):
 
 * the monitor page ``/overview/`` by each dimension and each model (the Django test client, the whole view);
-* the monitor's other pages and filtered views: every URL named ``overview*`` that takes no argument, with the
-  filters ``?sbi=..&size=..&province=..&year=..`` (a page that does not know a filter ignores it), and every
-  public function of :mod:`groeimodel.web.monitor.queries` whose parameters it can fill in;
+* the filtered views (every dimension with a filter on each other one, ``?filter=province:ZH`` and so on), the
+  monitor's other pages (every URL named ``overview*`` that takes no argument, with a filter), and every public
+  function of :mod:`groeimodel.web.monitor.queries` whose parameters it can fill in;
 * one benchmark lookup (:func:`groeimodel.web.scans.benchmark.benchmark_for`) of random firms, after the first one
   that builds the index (timed apart);
 * a CSV export of all waves at block level: the app's wave-data export when it exists (a URL named like
@@ -42,7 +42,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS_MS = {"overview": 500.0, "filtered": 500.0, "benchmark": 50.0, "export": 30_000.0}
 EXPORT_MEMORY_MB = 300.0
-FILTERS = {"sbi": "M", "size": "micro", "province": "ZH", "year": "2024"}
+# One value per dimension for the filtered views (``?filter=<dimension>:<value>``).
+FILTERS = {"sbi_section": "M", "size_class": "micro", "province": "ZH", "year": "2024"}
 
 
 def setup() -> None:
@@ -318,23 +319,28 @@ def main() -> None:
             line(f"/overview/?by={by}&model={model}", timed(page(f"/overview/?by={by}&model={model}"), args.repeat),
                  "overview")  # fmt: skip
     print("\nfiltered views and the monitor's other pages", flush=True)
-    query = "&".join(f"{k}={v}" for k, v in FILTERS.items())
+    for by in MONITOR_DIMENSIONS:  # every table dimension with a filter on each other dimension
+        for dimension, value in FILTERS.items():
+            if dimension != by:
+                url = f"/overview/?by={by}&filter={dimension}:{value}"
+                line(url, timed(page(url), args.repeat), "filtered")
+    query = f"by=sbi_section&filter=province:{FILTERS['province']}"
     for url in overview_urls():
-        if url.endswith(".csv"):
+        if url.endswith(".csv") or url == "/overview/":
             continue
-        for by in ("sbi_section", "year"):
-            line(f"{url}?by={by}&{query}", timed(page(f"{url}?by={by}&{query}"), args.repeat), "filtered")
-    from groeimodel.web.monitor.queries import load_cells
+        line(f"{url}?{query}", timed(page(f"{url}?{query}"), args.repeat), "filtered")
+    from groeimodel.web.monitor.queries import Filter, load_cells
 
     organisations = access.aggregate_organisations_for(user)
     values: dict[str, Any] = {
         "organisations": organisations,
-        "cells": load_cells(organisations, "groeimodel"),  # the tables' input; load_cells is timed on its own
+        # The tables' input, with what FILTERS need; load_cells is timed on its own.
+        "cells": load_cells(organisations, "groeimodel", ["sbi_section", "size_class", "province"]),
         "model_id": "groeimodel",
         "k": 5,
         "dimension": "sbi_section",
     }
-    values |= {"filters": dict(FILTERS), **FILTERS}
+    values |= {"where": Filter("province", FILTERS["province"])}
     for name, fn in query_functions():
         run = call_with(fn, values)
         if run is None:

@@ -4,6 +4,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from groeimodel import formats
 from groeimodel.errors import InputError
@@ -60,3 +62,21 @@ def test_a_rate_is_a_percentage_or_a_fraction_never_a_bare_number_above_one():
     assert formats.parse_rate("0,08") == pytest.approx(0.08)
     with pytest.raises(InputError, match="8%"):
         formats.parse_rate("8")
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    value=st.one_of(
+        st.floats(min_value=-1e12, max_value=1e12, allow_nan=False),
+        st.integers(min_value=-(10**12), max_value=10**12),
+        st.decimals(min_value=-(10**9), max_value=10**9, allow_nan=False, places=4),
+        st.sampled_from([2.675, 0.125, -0.04, -0.0, 2.5, 3.5, 12.45, -12.45, 99.95]),
+    ),
+    lang=st.sampled_from(["nl", "en"]),
+    decimals=st.integers(min_value=0, max_value=3),
+)
+def test_numbers_read_exactly_as_babels_cldr_formatting_writes_them(value, lang, decimals):
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    assert formats.number(value, lang, decimals) == format_decimal(value, format=pattern, locale=formats._locale(lang))

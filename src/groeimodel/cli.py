@@ -732,6 +732,21 @@ def backup(file: Annotated[Path, typer.Argument(help="The backup file to write (
     typer.echo(f"backup: {checked.path} ({checked.tables} tables, {checked.migrations} migrations applied)")
 
 
+@app.command("monitor-rebuild")
+def monitor_rebuild() -> None:
+    """Recompute the monitor's counted scans and its cells from the submitted scans, in one transaction: after
+    changes written straight to the database, or to repair them. The app keeps them current on its own."""
+    _setup_django()
+    from django.db import transaction
+
+    from groeimodel.web.scans.latest import backfill
+    from groeimodel.web.scans.models import MonitorCell, MonitorScan
+
+    with transaction.atomic():
+        backfill()
+    typer.echo(f"monitor-rebuild: {MonitorScan.objects.count()} counted scans, {MonitorCell.objects.count()} cells")
+
+
 @app.command()
 def restore(
     file: Annotated[Path, typer.Argument(help="A backup made by `groeimodel backup`.")],

@@ -10,12 +10,12 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from functools import cache
 
 from babel import Locale
 from babel.dates import format_date as _babel_date
-from babel.numbers import NumberFormatError, NumberPattern, format_decimal, parse_decimal
+from babel.numbers import NumberFormatError, NumberPattern, parse_decimal
 
 from groeimodel.errors import InputError
 from groeimodel.model.schema import Lang
@@ -34,10 +34,21 @@ def _currency_pattern(lang: str, decimals: int) -> NumberPattern:
     return pattern
 
 
-def number(value: float, lang: str, decimals: int = 0) -> str:
-    """``1234.5`` as nl ``1.234,5``, en ``1,234.5`` (with ``decimals`` digits after the separator)."""
-    fraction = "0" * decimals
-    return format_decimal(value, format="#,##0" + ("." + fraction if decimals else ""), locale=_locale(lang))
+@cache
+def _number_symbols(lang: str) -> dict[int, str]:
+    """The language's grouping, decimal and minus signs (CLDR), as a translation of Python's ``,`` ``.`` ``-``."""
+    symbols = _locale(lang).number_symbols["latn"]
+    return {ord(","): symbols["group"], ord("."): symbols["decimal"], ord("-"): symbols["minusSign"]}
+
+
+def number(value: float | Decimal, lang: str, decimals: int = 0) -> str:
+    """``1234.5`` as nl ``1.234,5``, en ``1,234.5`` (with ``decimals`` digits after the separator).
+
+    The same text as Babel's ``format_decimal(value, "#,##0.0…")`` (a float read as its shortest repr, rounded half
+    to even; tests/test_formats.py compares them), in an eighth of the time: a monitor page formats thousands."""
+    exact = value if isinstance(value, Decimal) else Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    rounded = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_EVEN)
+    return f"{rounded:,.{decimals}f}".translate(_number_symbols(lang))
 
 
 def amount(value: float, lang: str, decimals: int = 0) -> str:

@@ -130,3 +130,18 @@ def test_the_population_and_the_backfill_write_the_cells_of_a_rebuild():
 
     backfill()
     assert kept() == loaded
+
+
+def test_monitor_rebuild_repairs_cells_written_around_the_app(world):
+    from typer.testing import CliRunner
+
+    from groeimodel.cli import app
+
+    for n in range(3):
+        submitted_scan(make_company(world.org_a, f"Herstel {n}"), 2 + n)
+    good = kept()
+    MonitorCell.objects.update(firms=99)  # written straight to the database, past the app
+    assert kept() != good
+    result = CliRunner().invoke(app, ["monitor-rebuild"])
+    assert result.exit_code == 0, result.output
+    assert kept() == good and "3 counted scans" in result.output

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 
 from groeimodel.model import load_model
 from groeimodel.monitor import CountTable, Dimension, MeanTable, measure_key, protect_counts, protect_means
@@ -60,16 +60,16 @@ class MonitorTables:
 
 @dataclass(frozen=True)
 class Cells:
-    """The monitor's cells of one model for the organisations in reach, as arrays: per cell its period (0: the
-    latest scans, else a year), its sector, size class and province (as indexes into the codebook's codes, -1 for
-    one that is not there), its ladder position (-1: none) and its figures (``VALUES``, one column each)."""
+    """The monitor's cells of one model for the organisations in reach, summed by period, the ``dimensions`` a page
+    needs and ladder position, as arrays: per row its period (0: the latest scans, else a year), its value of each
+    loaded dimension (an index into the codebook's codes, -1 for one that is not there), its ladder position (-1:
+    none) and its figures (``VALUES``, one column each)."""
 
     model_id: str
     n_levels: int
+    dimensions: frozenset[str]
     year: npt.NDArray[np.int64]
-    sbi_section: npt.NDArray[np.int64]
-    size_class: npt.NDArray[np.int64]
-    province: npt.NDArray[np.int64]
+    codes: dict[str, npt.NDArray[np.int64]]
     position: npt.NDArray[np.int64]
     values: npt.NDArray[np.float64]
 
@@ -79,36 +79,38 @@ class Cells:
         found = np.unique(self.year[(self.year != 0) & (self.values[:, _COLUMN["firms"]] > 0)])
         return tuple(range(int(found[0]), int(found[-1]) + 1)) if len(found) else ()
 
-    def column(self, name: str) -> npt.NDArray[np.float64]:
-        return self.values[:, _COLUMN[name]]
 
-
-def load_cells(organisations: QuerySet[Organisation], model_id: str) -> Cells:
-    """The cells of ``model_id`` of ``organisations`` (one query; a cell per organisation, summed later)."""
+def load_cells(organisations: QuerySet[Organisation], model_id: str, dimensions: Sequence[Dimension] = ()) -> Cells:
+    """The cells of ``model_id`` of ``organisations``, summed in the database by period, ``dimensions`` (those of
+    the page: its own and its filter's; the year is the period) and ladder position: one query of at most a few
+    thousand rows, whatever the number of firms."""
     n_levels = len(load_model(model_id).levels)
-    found = MonitorCell.objects.filter(organisation__in=organisations, model_id=model_id).values_list(
-        "year", "sbi_section", "size_class", "province", "position", *VALUES
+    loaded = tuple(d for d in MONITOR_DIMENSIONS if d in dimensions and d != "year")
+    found = (
+        MonitorCell.objects.filter(organisation__in=organisations, model_id=model_id)
+        .values("year", *loaded, "position")
+        .annotate(**{f"total_{v}": Sum(v) for v in VALUES})
+        .order_by()
     )
     sql, params = found.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    index = {dim: {code: i for i, code in enumerate(codes)} for dim, codes in _CODES.items()}
+    n = len(rows)
 
-    def codes(column: int, dim: str) -> npt.NDArray[np.int64]:
-        of = index[dim]
-        return np.fromiter((of.get(r[column], -1) for r in rows), dtype=np.int64, count=len(rows))
+    def codes(column: int, dimension: str) -> npt.NDArray[np.int64]:
+        of = {code: i for i, code in enumerate(_CODES[dimension])}
+        return np.fromiter((of.get(r[column], -1) for r in rows), dtype=np.int64, count=n)
 
-    values = np.array([r[5:] for r in rows], dtype=np.float64).reshape(len(rows), len(VALUES))
+    first = 2 + len(loaded)  # year, the dimensions, position, then the figures
     return Cells(
         model_id,
         n_levels,
-        np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)),
-        codes(1, "sbi_section"),
-        codes(2, "size_class"),
-        codes(3, "province"),
-        np.fromiter((r[4] for r in rows), dtype=np.int64, count=len(rows)),
-        values,
+        frozenset(loaded),
+        np.fromiter((r[0] for r in rows), dtype=np.int64, count=n),
+        {dimension: codes(1 + i, dimension) for i, dimension in enumerate(loaded)},
+        np.fromiter((r[first - 1] for r in rows), dtype=np.int64, count=n),
+        np.array([r[first:] for r in rows], dtype=np.float64).reshape(n, len(VALUES)),
     )
 
 
@@ -136,9 +138,11 @@ def _index(cells: Cells, dimension: str, rows: Sequence[Key]) -> npt.NDArray[np.
         return np.where((cells.year != 0) & (i >= 0) & (i < len(rows)), i, -1)
     if dimension == "position":
         return np.where((cells.position >= 0) & (cells.position < len(rows)), cells.position, -1)
-    found = getattr(cells, dimension)
+    if dimension not in cells.dimensions:
+        raise ValueError(f"the cells were loaded without {dimension}")
+    found = cells.codes[dimension]
     if tuple(rows) == _CODES[dimension]:
-        return found  # type: ignore[no-any-return]  # a field of Cells
+        return found
     of = {code: i for i, code in enumerate(rows)}
     remap = np.array([of.get(code, -1) for code in _CODES[dimension]], dtype=np.int64)
     return np.where(found >= 0, remap[found], -1)
@@ -281,7 +285,7 @@ def monitor_tables(
     organisations: QuerySet[Organisation], model_id: str, dimension: Dimension, k: int, where: Filter | None = None
 ) -> MonitorTables:
     """The distribution over ladder positions and the mean level scores by ``dimension``."""
-    cells = load_cells(organisations, model_id)
+    cells = load_cells(organisations, model_id, [dimension] if where is None else [dimension, where.dimension])
     return MonitorTables(
         model_id,
         cells.n_levels,

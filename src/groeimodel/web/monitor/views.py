@@ -105,9 +105,10 @@ def _choose(request: HttpRequest, organisations: QuerySet[Organisation], *, stri
     if by not in MONITOR_DIMENSIONS:
         raise Http404
     dimension: Dimension = by  # type: ignore[assignment]  # checked above
-    cells = load_cells(organisations, model_id)
-    years = cells.years
     raw = request.GET.get("filter", "")
+    dimensions = [dimension, raw.partition(":")[0]] if raw.partition(":")[0] in MONITOR_DIMENSIONS else [dimension]
+    cells = load_cells(organisations, model_id, dimensions)  # type: ignore[arg-type]  # checked above
+    years = cells.years
     where = _parse_filter(raw, years)
     error = None
     if where is not None and where.dimension == dimension:
