@@ -329,13 +329,13 @@ def main() -> None:
         if url.endswith(".csv") or url == "/overview/":
             continue
         line(f"{url}?{query}", timed(page(f"{url}?{query}"), args.repeat), "filtered")
-    from groeimodel.web.monitor.queries import Filter, load_cells
+    from groeimodel.web.monitor.queries import Filter, load_cells, page_dimensions
 
     organisations = access.aggregate_organisations_for(user)
     values: dict[str, Any] = {
         "organisations": organisations,
         # The tables' input, with what FILTERS need; load_cells is timed on its own.
-        "cells": load_cells(organisations, "groeimodel", ["sbi_section", "size_class", "province"]),
+        "cells": load_cells(organisations, "groeimodel", *page_dimensions("sbi_section", "province")),
         "model_id": "groeimodel",
         "k": 5,
         "dimension": "sbi_section",

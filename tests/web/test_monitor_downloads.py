@@ -251,6 +251,17 @@ def test_the_beheerder_finds_the_wave_data_and_the_analist_only_the_tables_on_th
 
 
 @pytest.mark.django_db
+def test_the_downloads_page_counts_the_scans_only_up_to_the_spss_limit(world, monkeypatch):
+    from groeimodel.web.monitor import exports
+
+    monkeypatch.setattr(exports, "DEFAULT_MAX_SAV_ROWS", 1)
+    submitted_scan(world.bakery, 4)
+    submitted_scan(world.garage, 3)
+    rows = html_table(get(world.client_for(world.beheerder), "/overview/downloads/").content.decode(), "wave-data-table")
+    assert rows[1][1] == "more than 1"
+
+
+@pytest.mark.django_db
 def test_the_overview_links_its_downloads_for_the_same_choice(world):
     html = get(world.client_for(world.analist), "/overview/?by=year&model=mkb-2011").content.decode()
     assert "/overview/download/positions/xlsx/?by=year&amp;model=mkb-2011" in html

@@ -195,11 +195,15 @@ def downloads(request: HttpRequest) -> HttpResponse:
     if access.can_export_wave_data(request.user):
         in_reach = access.wave_data_companies_for(request.user)
         for m in models:
+            # Counted up to the SPSS limit only (what the reader needs to choose a format): counting a national
+            # organisation's million scans would take seconds.
+            scans = scans_to_export(in_reach, m).order_by()[: DEFAULT_MAX_SAV_ROWS + 1].count()
             wave_models.append(
                 {
                     "id": m,
                     "name": load_model(m).name(lang),
-                    "scans": scans_to_export(in_reach, m).count(),
+                    "scans": scans,
+                    "more": scans > DEFAULT_MAX_SAV_ROWS,
                     "links": [
                         (FORMAT_NAMES[f], reverse("overview-wave-data", args=[f]) + "?" + urlencode({"model": m}), f)
                         for f in FORMATS

@@ -60,14 +60,16 @@ class MonitorTables:
 
 @dataclass(frozen=True)
 class Cells:
-    """The monitor's cells of one model for the organisations in reach, summed by period, the ``dimensions`` a page
+    """The monitor's cells of one model for the organisations in reach, summed by period, the dimensions a page
     needs and ladder position, as arrays: per row its period (0: the latest scans, else a year), its value of each
-    loaded dimension (an index into the codebook's codes, -1 for one that is not there), its ladder position (-1:
-    none) and its figures (``VALUES``, one column each)."""
+    dimension it was summed by (an index into the codebook's codes; -1 for one that is not there, or when the row
+    was not summed by it), its ladder position (-1: none) and its figures (``VALUES``, one column each). The rows
+    of the latest scans are summed by ``latest``, those of the years by ``by_year``."""
 
     model_id: str
     n_levels: int
-    dimensions: frozenset[str]
+    latest: frozenset[str]
+    by_year: frozenset[str]
     year: npt.NDArray[np.int64]
     codes: dict[str, npt.NDArray[np.int64]]
     position: npt.NDArray[np.int64]
@@ -80,37 +82,67 @@ class Cells:
         return tuple(range(int(found[0]), int(found[-1]) + 1)) if len(found) else ()
 
 
-def load_cells(organisations: QuerySet[Organisation], model_id: str, dimensions: Sequence[Dimension] = ()) -> Cells:
-    """The cells of ``model_id`` of ``organisations``, summed in the database by period, ``dimensions`` (those of
-    the page: its own and its filter's; the year is the period) and ladder position: one query of at most a few
-    thousand rows, whatever the number of firms."""
+def page_dimensions(by: Dimension, where: Dimension | None) -> tuple[tuple[Dimension, ...], tuple[Dimension, ...]]:
+    """What a monitor page by ``by`` with a filter on ``where`` sums the cells by: of the latest scans, and of the
+    years. Its main tables count once (by the dimension and the filter's), or once per year when either is the
+    year; its tables by year are by the year and the filter's dimension (none for a filter on a year); its growth
+    table only by position."""
+    main = tuple(d for d in MONITOR_DIMENSIONS if d in (by, where) and d != "year")
+    main_by_year = by == "year" or where == "year"
+    by_year = tuple(d for d in MONITOR_DIMENSIONS if d == where and d != "year")
+    latest = () if main_by_year else main
+    years = tuple(d for d in MONITOR_DIMENSIONS if d in (main if main_by_year else ()) or d in by_year)
+    return latest, years
+
+
+def load_cells(
+    organisations: QuerySet[Organisation],
+    model_id: str,
+    latest: Sequence[Dimension] = (),
+    by_year: Sequence[Dimension] = (),
+) -> Cells:
+    """The cells of ``model_id`` of ``organisations``, summed in the database by ladder position and: for the
+    latest scans by ``latest``, for the years by the year and ``by_year`` (see :func:`page_dimensions`). Two
+    queries of at most a few thousand rows, whatever the number of firms."""
     n_levels = len(load_model(model_id).levels)
-    loaded = tuple(d for d in MONITOR_DIMENSIONS if d in dimensions and d != "year")
-    found = (
-        MonitorCell.objects.filter(organisation__in=organisations, model_id=model_id)
-        .values("year", *loaded, "position")
-        .annotate(**{f"total_{v}": Sum(v) for v in VALUES})
-        .order_by()
-    )
-    sql, params = found.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    n = len(rows)
-
-    def codes(column: int, dimension: str) -> npt.NDArray[np.int64]:
-        of = {code: i for i, code in enumerate(_CODES[dimension])}
-        return np.fromiter((of.get(r[column], -1) for r in rows), dtype=np.int64, count=n)
-
-    first = 2 + len(loaded)  # year, the dimensions, position, then the figures
+    parts = []
+    summed = (tuple(d for d in latest if d != "year"), tuple(d for d in by_year if d != "year"))
+    dimensions: set[str] = {*summed[0], *summed[1]}
+    for years, dims in zip((False, True), summed, strict=True):
+        cells = MonitorCell.objects.filter(organisation__in=organisations, model_id=model_id)
+        cells = cells.filter(year__gt=0) if years else cells.filter(year=0)
+        found = cells.values("year", *dims, "position").annotate(**{f"total_{v}": Sum(v) for v in VALUES}).order_by()
+        sql, params = found.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            parts.append((dims, cursor.fetchall()))
+    n = sum(len(rows) for _dims, rows in parts)
+    codes = {d: np.full(n, -1, dtype=np.int64) for d in dimensions}
+    year = np.zeros(n, dtype=np.int64)
+    position = np.zeros(n, dtype=np.int64)
+    values = np.zeros((n, len(VALUES)), dtype=np.float64)
+    at = 0
+    for dims, rows in parts:
+        if not rows:
+            continue
+        table = np.array(rows, dtype=object)
+        part = slice(at, at + len(rows))
+        year[part] = table[:, 0].astype(np.int64)
+        for i, dim in enumerate(dims):
+            of = {code: c for c, code in enumerate(_CODES[dim])}
+            codes[dim][part] = [of.get(code, -1) for code in table[:, 1 + i]]
+        position[part] = table[:, 1 + len(dims)].astype(np.int64)
+        values[part] = table[:, 2 + len(dims) :].astype(np.float64)
+        at += len(rows)
     return Cells(
         model_id,
         n_levels,
-        frozenset(loaded),
-        np.fromiter((r[0] for r in rows), dtype=np.int64, count=n),
-        {dimension: codes(1 + i, dimension) for i, dimension in enumerate(loaded)},
-        np.fromiter((r[first - 1] for r in rows), dtype=np.int64, count=n),
-        np.array([r[first:] for r in rows], dtype=np.float64).reshape(n, len(VALUES)),
+        frozenset(summed[0]),
+        frozenset(summed[1]),
+        year,
+        codes,
+        position,
+        values,
     )
 
 
@@ -138,8 +170,6 @@ def _index(cells: Cells, dimension: str, rows: Sequence[Key]) -> npt.NDArray[np.
         return np.where((cells.year != 0) & (i >= 0) & (i < len(rows)), i, -1)
     if dimension == "position":
         return np.where((cells.position >= 0) & (cells.position < len(rows)), cells.position, -1)
-    if dimension not in cells.dimensions:
-        raise ValueError(f"the cells were loaded without {dimension}")
     found = cells.codes[dimension]
     if tuple(rows) == _CODES[dimension]:
         return found
@@ -154,8 +184,11 @@ def _sum(
     """The cells' ``columns`` summed by ``axes`` (dimension, rows), of the scans counted once (``unit`` not the
     year: the latest scans) or once per year: an array of shape (len(rows) per axis..., len(columns))."""
     mask = cells.year != 0 if unit == "year" else cells.year == 0
+    summed_by = cells.by_year if unit == "year" else cells.latest
     indexes = []
     for dimension, rows in axes:
+        if dimension not in ("year", "position") and dimension not in summed_by:
+            raise ValueError(f"the cells were not summed by {dimension} for this table")
         i = _index(cells, dimension, rows)
         mask = mask & (i >= 0)
         indexes.append(i)
@@ -285,7 +318,7 @@ def monitor_tables(
     organisations: QuerySet[Organisation], model_id: str, dimension: Dimension, k: int, where: Filter | None = None
 ) -> MonitorTables:
     """The distribution over ladder positions and the mean level scores by ``dimension``."""
-    cells = load_cells(organisations, model_id, [dimension] if where is None else [dimension, where.dimension])
+    cells = load_cells(organisations, model_id, *page_dimensions(dimension, None if where is None else where.dimension))
     return MonitorTables(
         model_id,
         cells.n_levels,

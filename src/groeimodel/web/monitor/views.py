@@ -34,6 +34,7 @@ from groeimodel.web.monitor.queries import (
     load_cells,
     mean_table,
     movement_table,
+    page_dimensions,
     position_table,
 )
 
@@ -106,8 +107,9 @@ def _choose(request: HttpRequest, organisations: QuerySet[Organisation], *, stri
         raise Http404
     dimension: Dimension = by  # type: ignore[assignment]  # checked above
     raw = request.GET.get("filter", "")
-    dimensions = [dimension, raw.partition(":")[0]] if raw.partition(":")[0] in MONITOR_DIMENSIONS else [dimension]
-    cells = load_cells(organisations, model_id, dimensions)  # type: ignore[arg-type]  # checked above
+    filtered = raw.partition(":")[0]
+    where_dimension: Any = filtered if filtered in MONITOR_DIMENSIONS and filtered != dimension else None
+    cells = load_cells(organisations, model_id, *page_dimensions(dimension, where_dimension))
     years = cells.years
     where = _parse_filter(raw, years)
     error = None

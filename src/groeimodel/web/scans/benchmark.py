@@ -21,11 +21,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max
+from django.db.models import Count, F, Max, Sum
 
 from groeimodel.benchmark import Benchmark, PeerGroup, PeerIndex, Population
-from groeimodel.web.companies.models import Company
-from groeimodel.web.scans.models import Respondent, Response, ScoreRow
+from groeimodel.web.scans.models import MonitorCell, Respondent, Response, ScoreRow
 
 
 def peer_rows(organisation_id: int, model_id: str) -> list[tuple[int, str, str, int, str, float | None]]:
@@ -52,14 +51,16 @@ _indexes: dict[tuple[int, str], _Cached] = {}
 _lock = threading.Lock()
 
 
-def _peers_version(organisation_id: int) -> tuple[Any, ...]:
-    """Changes whenever the peers may have: a scan submitted anywhere, a company added, archived, restored or
-    removed in the organisation."""
+def _peers_version(organisation_id: int, model_id: str) -> tuple[Any, ...]:
+    """Changes whenever the peers may have: a scan submitted anywhere (the newest score row), or a company of the
+    organisation that counts moved, came or went (archived, restored, removed, another sector or size class): the
+    fingerprint of the organisation's cells of the latest scans (scans.MonitorCell, kept in the same transaction),
+    a few thousand rows read from their index however many firms there are."""
     newest = ScoreRow.objects.aggregate(n=Max("pk"))["n"]
-    firms = Company.objects.filter(organisation_id=organisation_id).aggregate(
-        n=Count("pk"), highest=Max("pk"), archived=Count("archived_at"), last=Max("archived_at")
+    cells = MonitorCell.objects.filter(organisation_id=organisation_id, model_id=model_id, year=0).aggregate(
+        cells_n=Count("pk"), firms_n=Sum("firms"), placed=Sum(F("firms") * F("pk"))
     )
-    return (newest, firms["n"], firms["highest"], firms["archived"], firms["last"])
+    return (newest, cells["cells_n"], cells["firms_n"], cells["placed"])
 
 
 def clear_peer_indexes() -> None:
@@ -70,7 +71,7 @@ def clear_peer_indexes() -> None:
 
 def peer_index(organisation_id: int, model_id: str) -> PeerIndex | None:
     """The organisation's peers for ``model_id``, built once and kept while they are unchanged."""
-    version = _peers_version(organisation_id)
+    version = _peers_version(organisation_id, model_id)
     key = (organisation_id, model_id)
     cached = _indexes.get(key)
     if cached is not None and cached.version == version:
