@@ -8,6 +8,9 @@ and CPU time per submission (N of them, no profiler), and then a cProfile of N m
 cumulative time and what ``wave_create`` calls. The database's own CPU is not in these figures (on SQLite it is
 in this process). Nothing is asserted.
 
+Under scripts/with-postgres.sh (``--database-from-env``) it also prints the CPU of the PostgreSQL server and its
+backends per submission, from /proc (WITH_POSTGRES_PID).
+
 Usage: python bench/api_profile.py [--submissions 50] [--top 25] [--database-from-env] [--sql]
 """
 
@@ -26,6 +29,8 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+
+from web_load import postgres_cpu_seconds  # bench/ is on the path when this script runs
 
 
 def main() -> None:
@@ -97,22 +102,31 @@ def run(args: argparse.Namespace) -> None:
         for q in queries.captured_queries:
             print(f"  {q['sql'][:160]}")
     timed = companies[2 : 2 + args.submissions]
-    batches: list[tuple[float, float]] = []  # (wall, CPU) ms per submission of each batch of 10
+    batches: list[tuple[float, float, float]] = []  # (wall, CPU, PostgreSQL CPU) ms per submission, per batch of 10
     for at in range(0, len(timed), 10):
         batch = timed[at : at + 10]
         start = time.perf_counter()
         cpu = time.process_time()
+        pg = postgres_cpu_seconds() or 0.0
         for company in batch:
             submit(company.pk)
+        per = 1000 / len(batch)
         batches.append(
-            ((time.perf_counter() - start) / len(batch) * 1000, (time.process_time() - cpu) / len(batch) * 1000)
+            (
+                (time.perf_counter() - start) * per,
+                (time.process_time() - cpu) * per,
+                ((postgres_cpu_seconds() or 0.0) - pg) * per,
+            )
         )
-    walls = sorted(w for w, _ in batches)
-    cpus = sorted(c for _, c in batches)
+    walls, cpus, pgs = (sorted(b[k] for b in batches) for k in range(3))
+    pg_text = ""
+    if postgres_cpu_seconds() is not None:
+        pg_text = f", PostgreSQL's CPU median {statistics.median(pgs):.1f} (best {pgs[0]:.1f})"
     print(
         f"{len(timed)} submissions in batches of 10, ms per submission: CPU of this process median "
-        f"{statistics.median(cpus):.1f} (best batch {cpus[0]:.1f}), wall median {statistics.median(walls):.1f} "
-        f"(best {walls[0]:.1f}); load average {', '.join(f'{x:.2f}' for x in os.getloadavg())}"
+        f"{statistics.median(cpus):.1f} (best batch {cpus[0]:.1f}){pg_text}, wall median "
+        f"{statistics.median(walls):.1f} (best {walls[0]:.1f}); load average "
+        f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}"
     )
     profiler = cProfile.Profile()
     profiler.enable()
