@@ -138,6 +138,8 @@ def run(args: argparse.Namespace) -> None:
     stats.print_stats(args.top)
     stats.print_callees("wave_create")
     stats.print_callees("create_submitted_scan")
+    stats.print_callees("response_out")
+    stats.print_callees("result_out")
     print(out.getvalue())
     print_shares(stats, len(companies) - 2 - args.submissions)
 
