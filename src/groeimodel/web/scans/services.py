@@ -219,7 +219,8 @@ def create_submitted_scan(
     refuses it (:class:`OpenScanError`). ``date``: the wave's date (default today).
 
     Two requests for the same company at the same moment: the second insert meets the unique (company, number)
-    constraint, and is tried again with the next number (or finds the other's draft)."""
+    constraint and is tried again with the next number (or refused, if the other one left a draft), at most three
+    times, as in :func:`start_scan`."""
     model = load_model(model_id)
     unknown = [item for item in answers if item not in model.item_index]
     missing = [item.id for item in model.items if item.id not in answers]
