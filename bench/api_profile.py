@@ -8,6 +8,9 @@ and CPU time per submission (N of them, no profiler), and then a cProfile of N m
 cumulative time and what ``wave_create`` calls. The database's own CPU is not in these figures (on SQLite it is
 in this process). Nothing is asserted.
 
+Under scripts/with-postgres.sh (``--database-from-env``) it also prints the CPU of the PostgreSQL server and its
+backends per submission, from /proc (WITH_POSTGRES_PID).
+
 Usage: python bench/api_profile.py [--submissions 50] [--top 25] [--database-from-env] [--sql]
 """
 
@@ -22,9 +25,12 @@ import pstats
 import random
 import secrets
 import shutil
+import statistics
 import tempfile
 import time
 from pathlib import Path
+
+from web_load import postgres_cpu_seconds  # bench/ is on the path when this script runs
 
 
 def main() -> None:
@@ -96,13 +102,32 @@ def run(args: argparse.Namespace) -> None:
         for q in queries.captured_queries:
             print(f"  {q['sql'][:160]}")
     timed = companies[2 : 2 + args.submissions]
-    start = time.perf_counter()
-    cpu = time.process_time()
-    for company in timed:
-        submit(company.pk)
-    wall = (time.perf_counter() - start) / len(timed) * 1000
-    cpu_ms = (time.process_time() - cpu) / len(timed) * 1000
-    print(f"{len(timed)} submissions: {wall:.1f} ms wall, {cpu_ms:.1f} ms CPU of this process each")
+    batches: list[tuple[float, float, float]] = []  # (wall, CPU, PostgreSQL CPU) ms per submission, per batch of 10
+    for at in range(0, len(timed), 10):
+        batch = timed[at : at + 10]
+        start = time.perf_counter()
+        cpu = time.process_time()
+        pg = postgres_cpu_seconds() or 0.0
+        for company in batch:
+            submit(company.pk)
+        per = 1000 / len(batch)
+        batches.append(
+            (
+                (time.perf_counter() - start) * per,
+                (time.process_time() - cpu) * per,
+                ((postgres_cpu_seconds() or 0.0) - pg) * per,
+            )
+        )
+    walls, cpus, pgs = (sorted(b[k] for b in batches) for k in range(3))
+    pg_text = ""
+    if postgres_cpu_seconds() is not None:
+        pg_text = f", PostgreSQL's CPU median {statistics.median(pgs):.1f} (best {pgs[0]:.1f})"
+    print(
+        f"{len(timed)} submissions in batches of 10, ms per submission: CPU of this process median "
+        f"{statistics.median(cpus):.1f} (best batch {cpus[0]:.1f}){pg_text}, wall median "
+        f"{statistics.median(walls):.1f} (best {walls[0]:.1f}); load average "
+        f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    )
     profiler = cProfile.Profile()
     profiler.enable()
     for company in companies[2 + args.submissions :]:
@@ -112,7 +137,54 @@ def run(args: argparse.Namespace) -> None:
     stats = pstats.Stats(profiler, stream=out).sort_stats("cumulative")
     stats.print_stats(args.top)
     stats.print_callees("wave_create")
+    stats.print_callees("create_submitted_scan")
+    stats.print_callees("response_out")
+    stats.print_callees("result_out")
     print(out.getvalue())
+    print_shares(stats, len(companies) - 2 - args.submissions)
+
+
+# (label, file ending, function name): the steps of a submission whose cumulative time is printed as a share.
+STEPS = [
+    ("the whole request (test client)", "django/test/client.py", "request"),
+    ("middleware and URL resolving, outside ninja", "", ""),
+    ("ninja: checks (token auth, throttle)", "ninja/operation.py", "_run_checks"),
+    ("  user_for_token", "api/tokens.py", "user_for_token"),
+    ("ninja: body parsing and validation", "ninja/operation.py", "_get_values"),
+    ("the view (wave_create)", "api/routers/waves.py", "wave_create"),
+    ("  access.get_company", "web/access.py", "get_company"),
+    ("  access.open_scan_id", "web/access.py", "open_scan_id"),
+    ("  start_scan", "scans/services.py", "start_scan"),
+    ("  save_answers", "scans/services.py", "save_answers"),
+    ("  submit_scan", "scans/services.py", "submit_scan"),
+    ("  create_submitted_scan", "scans/services.py", "create_submitted_scan"),
+    ("    score (the core)", "groeimodel/scoring.py", "score"),
+    ("    store_score_rows", "scans/services.py", "store_score_rows"),
+    ("    audit record", "audit/services.py", "record"),
+    ("    refresh_latest (scans/latest.py)", "scans/latest.py", "refresh_latest"),
+    ("      of which refresh_monitor_scans", "scans/latest.py", "refresh_monitor_scans"),
+    ("  response_out", "api/routers/waves.py", "response_out"),
+    ("    build_view", "reports/view.py", "build_view"),
+    ("ninja: the answer's serialisation", "ninja/operation.py", "_result_to_response"),
+    ("transaction commit", "django/db/backends/base/base.py", "commit"),
+]
+
+
+def print_shares(stats: pstats.Stats, n: int) -> None:
+    """Per step: cumulative ms per submission under the profiler and its share of the whole request."""
+    found: dict[str, float] = {}
+    for (file, _line, func), (_cc, _nc, _tt, ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]
+        for label, end, name in STEPS:
+            if name and func == name and file.endswith(end):
+                found[label] = found.get(label, 0.0) + ct
+    whole = found.get(STEPS[0][0], 0.0)
+    ninja = next((ct for (f, _l, fn), (_c, _n, _t, ct, _cl) in stats.stats.items()  # type: ignore[attr-defined]
+                  if fn == "run" and f.endswith("ninja/operation.py")), 0.0)  # fmt: skip
+    found[STEPS[1][0]] = whole - ninja
+    print(f"steps, cumulative under the profiler (inflates Python time about 2-3x), per submission of {n}:")
+    for label, _end, _name in STEPS:
+        if label in found and whole:
+            print(f"  {label:<48} {1000 * found[label] / n:7.2f} ms  {100 * found[label] / whole:5.1f}%")
 
 
 if __name__ == "__main__":

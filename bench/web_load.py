@@ -294,7 +294,7 @@ def report_api(res: dict[str, Any], args: argparse.Namespace) -> None:
         f"think {args.think:g} s; each request a new wave with {res['items']} answers, submitted and scored"
     )
     print(f"submit: {s['count']} requests, {s['errors']} errors, {s['rps']:.1f} req/s, p50 {s['p50']:.1f} ms, "
-          f"p95 {s['p95']:.1f} ms, max {s['max']:.1f} ms")  # fmt: skip
+          f"p95 {s['p95']:.1f} ms, p99 {s['p99']:.1f} ms, max {s['max']:.1f} ms")  # fmt: skip
     if res.get("server_cpu_s") is not None and s["count"]:
         per_request = 1000 * res["server_cpu_s"] / s["count"]
         pg = res.get("postgres_cpu_s")
@@ -655,6 +655,7 @@ def client(args: argparse.Namespace) -> None:
             "rps": len(lat) / elapsed if elapsed else 0.0,
             "p50": pct(lat, 0.50),
             "p95": pct(lat, 0.95),
+            "p99": pct(lat, 0.99),
             "max": max(lat, default=0.0),
         }
     if args.scenario == "api":

@@ -2,25 +2,57 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from groeimodel.model import DEFAULT_MODEL, Model, load_model
 from groeimodel.scoring import ScanResult, score
-from groeimodel.web.audit.services import Action, record
+from groeimodel.web.audit.services import Action, record, record_many
 from groeimodel.web.companies.models import Company
 from groeimodel.web.scans.faults import pause_point, pause_seconds
 from groeimodel.web.scans.latest import refresh_latest
 from groeimodel.web.scans.models import Answer, Respondent, Response, ScoreRow, Wave
+from groeimodel.web.scans.rows import db_value, insert_rows
+
+SCORE_ROW_FIELDS = ("response", "wave", "company", "respondent", "model_id", "level", "block", "score", "band",
+                    "achieved")  # fmt: skip
+ANSWER_FIELDS = ("response", "item_id", "value", "updated_at")
 
 
 class ScanError(Exception):
     """A scan action that is not possible now; the message is for the user."""
+
+
+class OpenScanError(ScanError):
+    """The company has an unfinished (draft) owner's scan, ``draft_id``: a new one cannot be started beside it."""
+
+    def __init__(self, draft_id: int) -> None:
+        super().__init__(
+            _("This company has an unfinished scan (response %(id)s): finish or delete it first.") % {"id": draft_id}
+        )
+        self.draft_id = draft_id
+
+
+class AnswersError(ScanError):
+    """Answers that cannot be submitted: statements the model does not have, and statements left unanswered (both
+    in the order given, resp. of the questionnaire), as data for the caller to phrase per field."""
+
+    def __init__(self, *, unknown: list[str], missing: list[str]) -> None:
+        if unknown:
+            message = _("Unknown statement: %(item)s") % {"item": unknown[0]}
+        else:
+            message = ngettext(
+                "%(count)d statement is not answered yet.", "%(count)d statements are not answered yet.", len(missing)
+            ) % {"count": len(missing)}
+        super().__init__(message)
+        self.unknown = unknown
+        self.missing = missing
 
 
 def model_of(response: Response | Wave) -> Model:
@@ -116,23 +148,22 @@ def missing_items(scan: Response, answers: dict[str, int | None] | None = None) 
 
 def store_score_rows(response: Response, result: ScanResult) -> None:
     """The block and level scores of a submitted response as rows (DESIGN §4), beside the full result."""
-    wave = response.wave
-    common = {
-        "response": response,
-        "wave": wave,
-        "company_id": wave.company_id,
-        "respondent": response.respondent,
-        "model_id": result.model_id,
-    }
-    rows = []
+    common = (response.pk, response.wave_id, response.wave.company_id, response.respondent, result.model_id)
+    rows: list[tuple[Any, ...]] = []
     for lv in result.levels:
-        rows.append(ScoreRow(**common, level=lv.level, block="", score=lv.score, band=lv.band, achieved=lv.achieved))
-        rows += [ScoreRow(**common, level=lv.level, block=b.id, score=b.score, band=b.band) for b in lv.blocks]
+        rows.append((*common, lv.level, "", lv.score, lv.band, lv.achieved))
+        rows += [(*common, lv.level, b.id, b.score, b.band, None) for b in lv.blocks]
     if pause_seconds():  # test settings only: half the rows, a pause the test kills the server in, the rest
-        ScoreRow.objects.bulk_create(rows[: len(rows) // 2])
+        insert_rows(ScoreRow, SCORE_ROW_FIELDS, rows[: len(rows) // 2])
         pause_point(f"score-rows {response.pk}")
         rows = rows[len(rows) // 2 :]
-    ScoreRow.objects.bulk_create(rows)
+    insert_rows(ScoreRow, SCORE_ROW_FIELDS, rows)
+
+
+def insert_answers(scan: Response, answers: dict[str, int | None]) -> None:
+    """The answers of a response that has none yet (a new one): plain inserts, no upsert."""
+    now = db_value(Answer, "updated_at", timezone.now())
+    insert_rows(Answer, ANSWER_FIELDS, [(scan.pk, item, value, now) for item, value in answers.items()])
 
 
 @transaction.atomic
@@ -177,6 +208,77 @@ def submit_scan(*, scan: Response, user: Any = None, answers: dict[str, int | No
     return result
 
 
+def create_submitted_scan(
+    *, company: Company, user: Any, model_id: str, answers: dict[str, int | None], date: dt.date | None = None
+) -> Response:
+    """A new wave of the company with the owner's response, its answers and its result, submitted at once: what
+    :func:`start_scan`, :func:`save_answers`, :func:`record_growth` (only the date) and :func:`submit_scan` store
+    one after the other, in one transaction with as few statements as possible (the API's "new wave with answers";
+    bench/README.md). ``answers`` must answer every statement of the model's current version ("weet niet" is
+    None) and nothing else (:class:`AnswersError`, before anything is written); an unfinished scan of the company
+    refuses it (:class:`OpenScanError`). ``date``: the wave's date (default today).
+
+    Two requests for the same company at the same moment: the second insert meets the unique (company, number)
+    constraint and is tried again with the next number (or refused, if the other one left a draft), at most three
+    times, as in :func:`start_scan`."""
+    model = load_model(model_id)
+    unknown = [item for item in answers if item not in model.item_index]
+    missing = [item.id for item in model.items if item.id not in answers]
+    by = user if getattr(user, "is_authenticated", False) else None
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                # The open draft (as start_scan finds it) and the next wave number in one statement.
+                state = Wave.objects.filter(company=company).aggregate(
+                    number=Max("number"),
+                    draft=Min(
+                        "responses__pk",
+                        filter=Q(responses__respondent=Respondent.MANAGEMENT, responses__status=Response.Status.DRAFT),
+                    ),
+                )
+                if state["draft"] is not None:
+                    raise OpenScanError(state["draft"])
+                if unknown or missing:
+                    raise AnswersError(unknown=unknown, missing=missing)
+                result = score(model, answers)
+                wave = Wave(
+                    company=company,
+                    number=0 if state["number"] is None else state["number"] + 1,
+                    model_id=model.id,
+                    model_version=model.version,
+                    created_by=by,
+                )
+                if date is not None:
+                    wave.date = date
+                wave.save(force_insert=True)
+                scan = Response.objects.create(
+                    wave=wave,
+                    respondent=Respondent.MANAGEMENT,
+                    model_id=model.id,
+                    model_version=model.version,
+                    model_hash=model.content_hash,
+                    created_by=by,
+                    status=Response.Status.SUBMITTED,
+                    submitted_at=timezone.now(),
+                    result=result.to_dict("nl"),
+                    position=result.position,
+                    next_level=result.next_level,
+                )
+                insert_answers(scan, answers)
+                store_score_rows(scan, result)
+                label = f"{company.name} {wave.label}"
+                entries = [(Action.CREATE, "scan", scan.pk, label)]
+                if date is not None:
+                    entries.append((Action.UPDATE, "wave", wave.pk, label))
+                entries.append((Action.SUBMIT, "scan", scan.pk, label))
+                record_many(actor=by, organisation=company.organisation_id, entries=entries)
+                refresh_latest(company.pk, model.id)
+                return scan
+        except IntegrityError:
+            continue
+    raise ScanError(_("The scan could not be started; please try again."))
+
+
 @transaction.atomic
 def submit_employee_response(*, wave: Wave, answers: dict[str, int | None], leads_people: bool | None) -> ScanResult:
     """An employee's answers, scored and stored at once: no draft, no account, nothing that names the person."""
@@ -198,7 +300,7 @@ def submit_employee_response(*, wave: Wave, answers: dict[str, int | None], lead
         next_level=result.next_level,
         result=result.to_dict("nl"),
     )
-    Answer.objects.bulk_create([Answer(response=response, item_id=k, value=v) for k, v in answers.items()])
+    insert_answers(response, answers)
     store_score_rows(response, result)
     return result
 

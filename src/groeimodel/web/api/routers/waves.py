@@ -24,8 +24,11 @@ from groeimodel.web.i18n import current_lang, level_label
 from groeimodel.web.scans.benchmark import benchmark_for
 from groeimodel.web.scans.models import Response, Wave
 from groeimodel.web.scans.services import (
+    AnswersError,
+    OpenScanError,
     ScanError,
     answers_of,
+    create_submitted_scan,
     missing_items,
     model_of,
     record_growth,
@@ -210,21 +213,35 @@ def wave_out(wave: Wave, scan: Response | None) -> WaveOut:
     )  # fmt: skip
 
 
+def _open_scan(draft_id: int) -> ApiError:
+    return ApiError(
+        409, _("This company has an unfinished scan (response %(id)s): finish or delete it first.") % {"id": draft_id}
+    )
+
+
+def _unknown(unknown: list[str]) -> ApiError:
+    return invalid([(f"answers.{item}", _("Unknown statement.")) for item in unknown[:20]])
+
+
+def _incomplete(missing: list[str]) -> ApiError:
+    return ApiError(
+        422,
+        _("Every statement needs an answer (1 to 5, or null for “don't know”) before the scan is submitted."),
+        [(f"answers.{item}", _("Not answered yet.")) for item in missing],
+    )
+
+
 def _check_items(scan: Response, answers: dict[str, Any]) -> None:
     items = model_of(scan).item_index
     unknown = [item for item in answers if item not in items]
     if unknown:
-        raise invalid([(f"answers.{item}", _("Unknown statement.")) for item in unknown[:20]])
+        raise _unknown(unknown)
 
 
 def _check_complete(scan: Response, answers: dict[str, int | None] | None = None) -> None:
     missing = missing_items(scan, answers)
     if missing:
-        raise ApiError(
-            422,
-            _("Every statement needs an answer (1 to 5, or null for “don't know”) before the scan is submitted."),
-            [(f"answers.{item}", _("Not answered yet.")) for item in missing],
-        )
+        raise _incomplete(missing)
 
 
 def _submit(scan: Response, answers: dict[str, int | None] | None = None) -> None:
@@ -260,25 +277,29 @@ def wave_create(request: HttpRequest, company_id: int, payload: WaveIn) -> Statu
     company = access.get_company(user, company_id)
     if not access.can_run_scans(user):
         raise ApiError(404, _("Not found."))
+    answers = dict(payload.answers)
+    model_id = ModelId(payload.model).value
+    if payload.submit:  # everything in one short transaction (create_submitted_scan)
+        try:
+            scan = create_submitted_scan(
+                company=company, user=user, model_id=model_id, answers=answers, date=payload.date
+            )
+        except OpenScanError as exc:
+            raise _open_scan(exc.draft_id) from None
+        except AnswersError as exc:
+            raise (_unknown(exc.unknown) if exc.unknown else _incomplete(exc.missing)) from None
+        except ScanError as exc:
+            raise ApiError(409, str(exc)) from None
+        return Status(201, response_out(scan, answers))
     open_draft = access.open_scan_id(company)
     if open_draft is not None:
-        raise ApiError(
-            409, _("This company has an unfinished scan (response %(id)s): finish or delete it first.")
-            % {"id": open_draft},
-        )  # fmt: skip
-    answers = dict(payload.answers)
+        raise _open_scan(open_draft)
     with transaction.atomic():
-        scan = start_scan(company=company, user=user, model_id=ModelId(payload.model).value)
+        scan = start_scan(company=company, user=user, model_id=model_id)
         _check_items(scan, answers)
-        if payload.submit:
-            _check_complete(scan, answers)  # before anything is written
         save_answers(scan=scan, answers=answers)
         if payload.date is not None:
             record_growth(user=user, wave=scan.wave, data={"date": payload.date}, indicators={})
-        if payload.submit:
-            # Every item is in ``answers`` (checked above) and nothing else, so they are the stored answers.
-            _submit(scan, answers)
-    # ``scan`` is current (submit_scan updates it), and ``company`` was checked: nothing to read again.
     return Status(201, response_out(scan, answers))
 
 
