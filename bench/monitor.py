@@ -273,6 +273,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--lookups", type=int, default=30)
     ap.add_argument("--no-plans", action="store_true")
+    ap.add_argument("--no-export", action="store_true", help="leave out the wave export (minutes at 1,000,000 waves)")
     ap.add_argument("--export-child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.export_child:
@@ -366,26 +367,27 @@ def main() -> None:
         ms.append((time.perf_counter() - t) * 1000)
     line(f"benchmark_for, {len(chosen)} random firms", ms, "benchmark")
 
-    print("\nCSV export of all waves at block level (child process)", flush=True)
-    t = time.perf_counter()
-    child = subprocess.run(
-        [sys.executable, __file__, "--export-child", "--organisation", args.organisation],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    wall = (time.perf_counter() - t) * 1000
-    peak_child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(child.stdout.strip() or child.stderr[-2000:])
-    found = [p for p in child.stdout.split() if p.startswith("export_ms=")]
-    if found:
-        line("export", [float(found[0].split("=")[1])], "export")
-    hwm = [p for p in child.stdout.split() if p.startswith("hwm_kb=")]
-    if hwm and int(hwm[0].split("=")[1]) > 0:
-        peak_child = int(hwm[0].split("=")[1]) / 1024
-    verdict = "PASS" if peak_child < EXPORT_MEMORY_MB else "FAIL"
-    print(f"export child: wall {wall / 1000:.1f} s with start-up, peak RSS {peak_child:.0f} MB "
-          f"(target < {EXPORT_MEMORY_MB:.0f} MB: {verdict})")  # fmt: skip
+    if not args.no_export:
+        print("\nCSV export of all waves at block level (child process)", flush=True)
+        t = time.perf_counter()
+        child = subprocess.run(
+            [sys.executable, __file__, "--export-child", "--organisation", args.organisation],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        wall = (time.perf_counter() - t) * 1000
+        peak_child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(child.stdout.strip() or child.stderr[-2000:])
+        found = [p for p in child.stdout.split() if p.startswith("export_ms=")]
+        if found:
+            line("export", [float(found[0].split("=")[1])], "export")
+        hwm = [p for p in child.stdout.split() if p.startswith("hwm_kb=")]
+        if hwm and int(hwm[0].split("=")[1]) > 0:
+            peak_child = int(hwm[0].split("=")[1]) / 1024
+        verdict = "PASS" if peak_child < EXPORT_MEMORY_MB else "FAIL"
+        print(f"export child: wall {wall / 1000:.1f} s with start-up, peak RSS {peak_child:.0f} MB "
+              f"(target < {EXPORT_MEMORY_MB:.0f} MB: {verdict})")  # fmt: skip
 
     if not args.no_plans:
         from groeimodel.web.monitor.queries import monitor_tables
