@@ -257,7 +257,8 @@ def test_the_downloads_page_counts_the_scans_only_up_to_the_spss_limit(world, mo
     monkeypatch.setattr(exports, "DEFAULT_MAX_SAV_ROWS", 1)
     submitted_scan(world.bakery, 4)
     submitted_scan(world.garage, 3)
-    rows = html_table(get(world.client_for(world.beheerder), "/overview/downloads/").content.decode(), "wave-data-table")
+    page = get(world.client_for(world.beheerder), "/overview/downloads/").content.decode()
+    rows = html_table(page, "wave-data-table")
     assert rows[1][1] == "more than 1"
 
 
