@@ -2,8 +2,8 @@
 organisation, model, period (the latest scans, or the latest of a year), sector, size class, province and ladder
 position, so that a monitor page reads a few thousand rows instead of every firm's scan (docs/scaling.md).
 
-Kept current by difference: :func:`changing` takes what one company's counted scans add to the cells before a
-change and adds what they add after it, in the same transaction; the upsert adds to the stored figures
+Kept current by difference: what one company's counted scans added to the cells before a change is taken off and
+what they add after it is added (:func:`add`), in the same transaction; the upsert adds to the stored figures
 (``firms = firms + …``), so concurrent submits of firms in the same cell each add their own part under the row's
 lock. Kept current on submit and when a wave's date or figures change (:func:`~groeimodel.web.scans.latest.
 refresh_monitor_scans`), and when a company's sector, size class, province, organisation or archiving changes or it
@@ -13,8 +13,7 @@ population, the migration, ``groeimodel monitor-rebuild``); a test checks that t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection, transaction
@@ -103,12 +102,37 @@ def add(before: dict[Key, list[float]], after: dict[Key, list[float]]) -> None:
         cursor.execute(sql, [v for change in changes for v in change])
 
 
-@contextmanager
-def changing(company_id: int) -> Iterator[None]:
-    """Keep the cells current over a change of one company's counted scans or of the company itself."""
-    before = contribution(company_id)
-    yield
-    add(before, contribution(company_id))
+# A company's place in the cells: its organisation, sector, size class and province, and whether it is archived.
+Place = tuple[int, str, str, str, bool]
+
+
+def added_by(place: Place, scans: Iterable[Sequence[Any]]) -> dict[Key, list[float]]:
+    """What counted scans add to the cells, computed here as :func:`_select` computes it in the database (the
+    submit path knows the rows it writes and needs no query for them). ``scans``: (model_id, year, latest,
+    latest_in_year, position, previous, level_1..level_4, employees_fte_change, revenue_pct_change,
+    export_share_change)."""
+    organisation_id, sbi_section, size_class, province, archived = place
+    out: dict[Key, list[float]] = {}
+    if archived:
+        return out
+    for model_id, year, latest, latest_in_year, position, previous, *figures in scans:
+        levels, growth = figures[:4], figures[4:]
+        for period in ([0] if latest else []) + ([year] if latest_in_year else []):
+            key = (organisation_id, model_id, period, sbi_section, size_class, province,
+                   -1 if position is None else position)  # fmt: skip
+            v = out.setdefault(key, [0.0] * len(VALUES))
+            v[0] += 1
+            for lv, score in enumerate(levels):
+                if score is not None:
+                    v[1 + 2 * lv] += 1
+                    v[2 + 2 * lv] += score
+            if previous is not None and position is not None:
+                v[9 + (0 if position > previous else 1 if position == previous else 2)] += 1
+            for g, change in enumerate(growth):
+                if change is not None:
+                    v[12 + 2 * g] += 1
+                    v[13 + 2 * g] += change
+    return out
 
 
 # The company's fields that place its scans in the cells.

@@ -12,9 +12,11 @@ them the monitor's cells (:mod:`groeimodel.web.scans.cells`).
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection
 
+from groeimodel.web.companies.models import Company
 from groeimodel.web.scans import cells
 from groeimodel.web.scans.models import MONITOR_LEVELS, MonitorScan, Respondent, Response, ScoreRow, Wave
 
@@ -44,9 +46,20 @@ def _growth(wave: tuple[float | None, ...], before: tuple[float | None, ...] | N
     }
 
 
-def refresh_monitor_scans(company_id: int, model_id: str) -> None:
-    """Rewrite the monitor's rows of one company and model from its scans, waves and score rows."""
-    scans = list(
+# What scans.cells.added_by reads of a monitor row.
+_ADDS = (
+    "model_id", "year", "latest", "latest_in_year", "position", "previous",
+    *(f"level_{lv}" for lv in range(1, MONITOR_LEVELS + 1)),
+    "employees_fte_change", "revenue_pct_change", "export_share_change",
+)  # fmt: skip
+# A submitted scan as refresh_latest reads it: id, wave, the wave's date, position, both flags as stored.
+Scan = tuple[int, int, Any, "int | None", bool, bool]
+
+
+def _submitted(company_id: int, model_id: str) -> tuple[list[Scan], cells.Place | None]:
+    """The company's submitted management scans of the model, oldest first (wave number, then submission), and
+    the company's place in the monitor's cells (None without scans)."""
+    found = list(
         Response.objects.filter(
             wave__company_id=company_id,
             respondent=Respondent.MANAGEMENT,
@@ -54,8 +67,38 @@ def refresh_monitor_scans(company_id: int, model_id: str) -> None:
             model_id=model_id,
         )
         .order_by("wave__number", "submitted_at", "pk")
-        .values_list("pk", "wave_id", "wave__date", "position", "latest", "latest_in_year")
+        .values_list(
+            "pk",
+            "wave_id",
+            "wave__date",
+            "position",
+            "latest",
+            "latest_in_year",
+            "wave__company__organisation_id",
+            "wave__company__sbi_section",
+            "wave__company__size_class",
+            "wave__company__province",
+            "wave__company__archived_at",
+        )
     )
+    place = None if not found else (*found[0][6:10], found[0][10] is not None)
+    return [row[:6] for row in found], place  # type: ignore[misc]
+
+
+def refresh_monitor_scans(
+    company_id: int, model_id: str, scans: list[Scan] | None = None, place: cells.Place | None = None
+) -> None:
+    """Rewrite the monitor's rows of one company and model from its scans (``scans``: as :func:`_submitted` reads
+    them, with the flags as they are now; ``place``: the company's), waves and score rows, and move the cells by
+    the difference."""
+    if scans is None:
+        scans, place = _submitted(company_id, model_id)
+    if place is None:
+        row = Company.objects.filter(pk=company_id).values_list(
+            "organisation_id", "sbi_section", "size_class", "province", "archived_at"
+        )
+        found = row.first()
+        place = None if found is None else (*found[:4], found[4] is not None)
     waves = list(
         Wave.objects.filter(company_id=company_id)
         .order_by("number")
@@ -65,10 +108,11 @@ def refresh_monitor_scans(company_id: int, model_id: str) -> None:
     before = {wave[0]: waves[i - 1][0] if i else None for i, wave in enumerate(waves)}  # the wave before each wave
     counted = [s for s in scans if s[4] or s[5]]
     levels: dict[int, dict[int, float | None]] = {}
-    for response_id, level, score in ScoreRow.objects.filter(
-        response_id__in=[s[0] for s in counted], block=""
-    ).values_list("response_id", "level", "score"):
-        levels.setdefault(response_id, {})[level] = score
+    if counted:
+        for response_id, level, score in ScoreRow.objects.filter(
+            response_id__in=[s[0] for s in counted], block=""
+        ).values_list("response_id", "level", "score"):
+            levels.setdefault(response_id, {})[level] = score
     rows = []
     previous: int | None = None
     for pk, wave_id, date, position, latest, latest_in_year in scans:
@@ -91,30 +135,32 @@ def refresh_monitor_scans(company_id: int, model_id: str) -> None:
                 )
             )
         previous = position
-    with cells.changing(company_id):
-        MonitorScan.objects.filter(company_id=company_id, model_id=model_id).delete()
-        MonitorScan.objects.bulk_create(rows)
+    stored = MonitorScan.objects.filter(company_id=company_id, model_id=model_id)
+    old = list(stored.values_list(*_ADDS))
+    stored.delete()
+    MonitorScan.objects.bulk_create(rows)
+    if place is not None:  # what the old rows added to the cells off, what the new ones add on
+        new = [tuple(getattr(r, f) for f in _ADDS) for r in rows]
+        cells.add(cells.added_by(place, old), cells.added_by(place, new))
 
 
 def refresh_latest(company_id: int, model_id: str) -> None:
-    """Set the flags of one company's submitted management scans of ``model_id`` right (a handful of rows)."""
-    scans = (
-        Response.objects.filter(
-            wave__company_id=company_id,
-            respondent=Respondent.MANAGEMENT,
-            status=Response.Status.SUBMITTED,
-            model_id=model_id,
-        )
-        .order_by("-wave__number", "-submitted_at", "-pk")
-        .values_list("pk", "wave__date", "latest", "latest_in_year")
-    )
+    """Set the flags of one company's submitted management scans of ``model_id`` right (a handful of rows), then
+    its monitor rows and the cells."""
+    scans, place = _submitted(company_id, model_id)
     seen_years: set[int] = set()
-    for n, (pk, date, latest, latest_in_year) in enumerate(scans):
+    wanted: dict[tuple[bool, bool], list[int]] = {}
+    now: list[Scan] = []
+    for n, (pk, wave_id, date, position, latest, latest_in_year) in enumerate(reversed(scans)):  # newest first
         want = (n == 0, date.year not in seen_years)
         seen_years.add(date.year)
         if want != (latest, latest_in_year):
-            Response.objects.filter(pk=pk).update(latest=want[0], latest_in_year=want[1])
-    refresh_monitor_scans(company_id, model_id)
+            wanted.setdefault(want, []).append(pk)
+        now.append((pk, wave_id, date, position, *want))
+    for (latest, latest_in_year), pks in wanted.items():
+        Response.objects.filter(pk__in=pks).update(latest=latest, latest_in_year=latest_in_year)
+    now.reverse()
+    refresh_monitor_scans(company_id, model_id, now, place)
 
 
 def _year(column: str) -> str:
