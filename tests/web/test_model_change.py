@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import yaml
 from django.core.cache import cache
+from django.test import Client
 
 from groeimodel.model import load_model, loader
 from groeimodel.web.scans.model_change import carry_over_draft, draft_status
@@ -99,6 +100,25 @@ def test_a_result_whose_model_version_is_gone_renders_with_the_closest_version_a
     assert client.get(f"/scans/{scan.pk}/report.html").status_code == 200
     assert client.get(f"/companies/{world.bakery.pk}/").status_code == 200
     assert client.get(f"/waves/{scan.wave_id}/growth/").status_code == 200
+
+
+def test_an_employee_round_on_a_wave_whose_model_version_is_gone_is_refused_with_a_message(world, model_files):
+    from groeimodel.web.invitations.models import EmployeeRound
+    from groeimodel.web.invitations.services import open_round
+
+    scan = submitted_scan(world.bakery)
+    earlier = open_round(wave=scan.wave, user=world.beheerder)  # opened while the version was installed
+    later = submitted_scan(world.garage)
+    model_files.remove("groeimodel", "1.1.0")
+    client = world.client_for(world.beheerder)
+    page = client.post(f"/waves/{later.wave_id}/employees/open/", follow=True)
+    assert page.status_code == 200
+    assert "(groeimodel, versie 1.1.0) is niet meer geïnstalleerd" in page.content.decode()
+    assert not EmployeeRound.objects.filter(wave_id=later.wave_id).exists()
+    employee = Client()
+    answered = employee.get(f"/e/{earlier.token}/")
+    assert answered.status_code == 410
+    assert "kan niet meer worden ingevuld" in answered.content.decode()
 
 
 def test_an_unchanged_model_file_shows_no_note(world, model_files):

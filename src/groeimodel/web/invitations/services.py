@@ -18,10 +18,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from groeimodel.model import Model, ModelError
 from groeimodel.web.audit.services import Action, record
 from groeimodel.web.invitations.models import EmployeeRound
 from groeimodel.web.scans.models import Wave
-from groeimodel.web.scans.services import submit_employee_response
+from groeimodel.web.scans.services import model_of, submit_employee_response
 
 
 class RoundError(Exception):
@@ -32,8 +33,26 @@ def open_round_of(wave: Wave) -> EmployeeRound | None:
     return EmployeeRound.objects.filter(wave=wave, closed_at__isnull=True).first()
 
 
+def questionnaire_of(wave: Wave) -> Model:
+    """The questionnaire the wave's employees answer: the model version of the wave, which the owner's scan was
+    scored with. RoundError when that version is no longer installed: its employees' answers could not be scored
+    alike; a new wave uses the current version."""
+    try:
+        return model_of(wave)
+    except ModelError:
+        raise RoundError(
+            _(
+                "The questionnaire of this wave (%(model)s, version %(version)s) is no longer installed, so its "
+                "employees can no longer answer it. Start a new scan to invite the employees on the current version."
+            )
+            % {"model": wave.model_id, "version": wave.model_version}
+        ) from None
+
+
 def open_round(*, wave: Wave, user: Any) -> EmployeeRound:
-    """The wave's open round: a new one with a new link, or the one that is already open."""
+    """The wave's open round: a new one with a new link, or the one that is already open (RoundError when the
+    wave's questionnaire is no longer installed)."""
+    questionnaire_of(wave)
     for _attempt in range(3):
         current = open_round_of(wave)
         if current is not None:

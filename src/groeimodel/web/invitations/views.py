@@ -29,14 +29,15 @@ from groeimodel.web.invitations.forms import EmployeeAnswersForm, SendLinkForm
 from groeimodel.web.invitations.models import EmployeeRound
 from groeimodel.web.invitations.services import (
     RoundClosed,
+    RoundError,
     answer_round,
     close_round,
     open_round,
     open_round_of,
+    questionnaire_of,
     send_round_link,
 )
 from groeimodel.web.scans.models import Respondent, Response, Wave
-from groeimodel.web.scans.services import model_of
 
 ANSWERED_COOKIE = "groeimodel_answered"
 COOKIE_SALT = "groeimodel.employee-round"
@@ -92,8 +93,12 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def round_open(request: HttpRequest, pk: int) -> HttpResponse:
     wave = access.get_wave_for_round(request.user, pk)
-    open_round(wave=wave, user=request.user)
-    messages.success(request, _("The round is open: share the link or the QR code with the employees."))
+    try:
+        open_round(wave=wave, user=request.user)
+    except RoundError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The round is open: share the link or the QR code with the employees."))
     return redirect("employee-round", pk=wave.pk)
 
 
@@ -247,9 +252,11 @@ def employee_answer(request: HttpRequest, token: str) -> HttpResponse:
     if not round_.is_open:
         return _closed(request, round_)
     lang = current_lang()
-    form = EmployeeAnswersForm(
-        request.POST if request.method == "POST" else None, model=model_of(round_.wave), lang=lang
-    )
+    try:
+        questionnaire = questionnaire_of(round_.wave)
+    except RoundError:  # the wave's model version is no longer installed: the round can not be answered
+        return _public(request, "invitations/public_unavailable.html", {"company": company}, status=410)
+    form = EmployeeAnswersForm(request.POST if request.method == "POST" else None, model=questionnaire, lang=lang)
     if request.method == "POST" and form.is_valid():
         try:
             answer_round(round_pk=round_.pk, answers=form.answers(), leads_people=form.leads_people())
