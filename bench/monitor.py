@@ -274,6 +274,7 @@ def main() -> None:
     ap.add_argument("--lookups", type=int, default=30)
     ap.add_argument("--no-plans", action="store_true")
     ap.add_argument("--no-export", action="store_true", help="leave out the wave export (minutes at 1,000,000 waves)")
+    ap.add_argument("--submit", action="store_true", help="submit one scan, then time the lookups again (writes)")
     ap.add_argument("--export-child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.export_child:
@@ -366,6 +367,25 @@ def main() -> None:
         benchmark.benchmark_for(scan)
         ms.append((time.perf_counter() - t) * 1000)
     line(f"benchmark_for, {len(chosen)} random firms", ms, "benchmark")
+    if args.submit:
+        # A change of the peers: one more scan of the firm of the first lookup (written into this population).
+        from django.conf import settings
+
+        from groeimodel.web.scans.services import model_of, save_answers, start_scan, submit_scan
+
+        scan = start_scan(company=chosen[0].wave.company, user=None)
+        save_answers(scan=scan, answers={item.id: 4 for item in model_of(scan).items})
+        submit_scan(scan=scan)
+        ms = []
+        for scan in chosen:
+            t = time.perf_counter()
+            benchmark.benchmark_for(scan)
+            ms.append((time.perf_counter() - t) * 1000)
+        line(f"benchmark_for after a submission (stale index kept {settings.BENCHMARK_STALE_SECONDS} s)", ms,
+             "benchmark")  # fmt: skip
+        t = time.perf_counter()
+        benchmark.wait_for_background_builds(timeout=600)
+        print(f"the new index was ready {time.perf_counter() - t:.1f} s after the lookups", flush=True)
 
     if not args.no_export:
         print("\nCSV export of all waves at block level (child process)", flush=True)

@@ -119,3 +119,23 @@ def test_the_table_shows_no_single_peers_score(world):
     assert len(shown) == 7  # score, percentile, minimum, quartiles, median, maximum
     for value in (2, 4):
         assert f"{level_score(peers[value], 1):.0f}" not in shown[2:], (value, shown)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_change_the_kept_index_answers_at_once_and_a_new_one_is_built_in_the_background(world, settings):
+    """With GROEIMODEL_BENCHMARK_STALE_SECONDS the lookup after a submission does not wait for the rebuild."""
+    from groeimodel.web.scans import benchmark
+
+    settings.BENCHMARK_STALE_SECONDS = 3600
+    for n, value in enumerate([1, 2, 3, 4, 5]):
+        submitted_scan(make_company(world.org_a, f"Peer {n}", sbi_section="C", employees=20), value=value)
+    own = submitted_scan(world.bakery, value=3)
+    benchmark.clear_peer_indexes()
+    assert benchmark.benchmark_for(own).group.size == 5  # no index yet: built while waiting
+    submitted_scan(make_company(world.org_a, "Nieuw", sbi_section="C", employees=20), value=5)
+    assert benchmark.benchmark_for(own).group.size == 5  # the kept index, while the new one is built
+    benchmark.wait_for_background_builds()
+    assert benchmark.benchmark_for(own).group.size == 6
+    settings.BENCHMARK_STALE_SECONDS = 0
+    submitted_scan(make_company(world.org_a, "Nog een", sbi_section="C", employees=20), value=1)
+    assert benchmark.benchmark_for(own).group.size == 7  # without the setting: built while waiting

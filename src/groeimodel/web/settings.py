@@ -11,6 +11,7 @@ GROEIMODEL_EMAIL_BACKEND, _HOST, _PORT, _USER, _PASSWORD, _TLS, GROEIMODEL_FROM_
 GROEIMODEL_EMPLOYEES_MIN  employees' scores are shown only from this many answers on (default 5).
 GROEIMODEL_GAP_POINTS     owner/employee gap in points above which a block is marked (default 20).
 GROEIMODEL_BENCHMARK_MIN  a peer group needs this many other firms to compare a firm with (default 5).
+GROEIMODEL_BENCHMARK_STALE_SECONDS  after a change, a peer index this young is used while a new one is built (3600).
 GROEIMODEL_MONITOR_MIN    a monitor cell describing fewer firms than this is not shown (default 5).
 GROEIMODEL_TRUSTED_PROXIES  proxies believed in X-Forwarded-For: a hop count or addresses/CIDRs (see clientaddr).
 GROEIMODEL_LOGIN_RATE, GROEIMODEL_LOGIN_CONCURRENCY  login attempts per client address; password checks at once.
@@ -240,6 +241,9 @@ USE_TZ = True
 EMPLOYEES_MIN = envint("GROEIMODEL_EMPLOYEES_MIN", 5, minimum=2)
 GAP_POINTS = envint("GROEIMODEL_GAP_POINTS", 20, minimum=1)
 BENCHMARK_MIN = envint("GROEIMODEL_BENCHMARK_MIN", 5, minimum=2)
+# A kept peer index younger than this many seconds is used while a new one is built in the background after the
+# peers changed (groeimodel.web.scans.benchmark); 0: every lookup after a change waits for the rebuild.
+BENCHMARK_STALE_SECONDS = envint("GROEIMODEL_BENCHMARK_STALE_SECONDS", 3600, minimum=0)
 MONITOR_MIN = envint("GROEIMODEL_MONITOR_MIN", 5, minimum=2)
 PUBLIC_MONITOR = envbool("GROEIMODEL_PUBLIC_MONITOR")
 

@@ -4,23 +4,27 @@ Peers are the organisation's other non-archived companies with a submitted manag
 each counts with its latest such scan (highest wave number). An advisory organisation thus benchmarks among its
 own firms. The calculation (group choice, percentiles, distribution) is :mod:`groeimodel.benchmark`'s.
 
-Speed: loading every peer's rows and sorting them takes seconds at 200,000 firms, so each process keeps one
-:class:`~groeimodel.benchmark.PeerIndex` per organisation and model and uses it while the peers are unchanged. What
-the peers are is checked on every lookup with two cheap queries (the newest score row id: a submission anywhere
-adds rows; the organisation's company count, archived count and latest archive moment: an archived, restored or
-removed firm), so a submitted scan is in every process's next lookup. The firm itself is taken out of its own
-peers by its id and compared with the scores of the scan shown (bench/README.md has the figures). Not noticed
-until the next submission: a peer whose sector or number of employees was edited (the viewed firm's own edit is
-noticed, and the index built again).
+Speed: loading every peer's rows and sorting them takes seconds at 200,000 firms (40 s on PostgreSQL), so each
+process keeps one :class:`~groeimodel.benchmark.PeerIndex` per organisation and model and uses it while the peers
+are unchanged. What the peers are is checked on every lookup with two cheap queries (the newest score row id: a
+submission anywhere adds rows; the fingerprint of the organisation's monitor cells of the latest scans: a firm
+that came, went, was archived or restored, or moved to another sector or size class), so a change is seen at the
+next lookup. When the peers changed and the kept index is younger than ``GROEIMODEL_BENCHMARK_STALE_SECONDS``
+(default 3600), the lookup still uses it and a new one is built in the background (one at a time per
+organisation and model and process), so no request waits for a rebuild; an older index, or none, is built while
+the request waits. The firm itself is taken out of its own peers by its id and compared with the scores of the
+scan shown (bench/README.md has the figures).
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, F, Max, Sum
 
 from groeimodel.benchmark import Benchmark, PeerGroup, PeerIndex, Population
@@ -45,10 +49,12 @@ def peer_rows(organisation_id: int, model_id: str) -> list[tuple[int, str, str, 
 class _Cached:
     version: tuple[Any, ...]
     index: PeerIndex | None  # None: no peers at all
+    built: float  # time.monotonic() when it was built
 
 
 _indexes: dict[tuple[int, str], _Cached] = {}
 _lock = threading.Lock()
+_building: set[tuple[int, str]] = set()  # the indexes being built in the background
 
 
 def _peers_version(organisation_id: int, model_id: str) -> tuple[Any, ...]:
@@ -69,21 +75,59 @@ def clear_peer_indexes() -> None:
         _indexes.clear()
 
 
+def _build(key: tuple[int, str], version: tuple[Any, ...]) -> PeerIndex | None:
+    rows = peer_rows(*key)
+    index = PeerIndex(Population.from_rows(rows)) if rows else None
+    _indexes[key] = _Cached(version, index, time.monotonic())
+    return index
+
+
+def _build_in_background(key: tuple[int, str], version: tuple[Any, ...]) -> None:
+    """Build the index of ``key`` in a thread of its own (with its own database connection, closed at the end),
+    unless one is being built already."""
+    with _lock:
+        if key in _building:
+            return
+        _building.add(key)
+
+    def build() -> None:
+        try:
+            _build(key, version)
+        finally:
+            connection.close()
+            with _lock:
+                _building.discard(key)
+
+    threading.Thread(target=build, name=f"peer-index-{key[0]}-{key[1]}", daemon=True).start()
+
+
 def peer_index(organisation_id: int, model_id: str) -> PeerIndex | None:
-    """The organisation's peers for ``model_id``, built once and kept while they are unchanged."""
+    """The organisation's peers for ``model_id``, built once and kept while they are unchanged; after a change the
+    kept index while a new one is built in the background, when it is recent enough (see the module text)."""
     version = _peers_version(organisation_id, model_id)
     key = (organisation_id, model_id)
     cached = _indexes.get(key)
     if cached is not None and cached.version == version:
         return cached.index
+    stale = settings.BENCHMARK_STALE_SECONDS
+    if cached is not None and stale > 0 and time.monotonic() - cached.built < stale:
+        _build_in_background(key, version)
+        return cached.index
     with _lock:  # one build per process at a time; a second request waits for it instead of building again
         cached = _indexes.get(key)
         if cached is not None and cached.version == version:
             return cached.index
-        rows = peer_rows(organisation_id, model_id)
-        index = PeerIndex(Population.from_rows(rows)) if rows else None
-        _indexes[key] = _Cached(version, index)
-        return index
+        return _build(key, version)
+
+
+def wait_for_background_builds(timeout: float = 60.0) -> None:
+    """Until no index is being built in the background (tests, the bench)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with _lock:
+            if not _building:
+                return
+        time.sleep(0.01)
 
 
 def benchmark_for(scan: Response) -> Benchmark:
