@@ -80,3 +80,13 @@ def test_numbers_read_exactly_as_babels_cldr_formatting_writes_them(value, lang,
 
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     assert formats.number(value, lang, decimals) == format_decimal(value, format=pattern, locale=formats._locale(lang))
+
+
+def test_numpy_numbers_and_infinity_read_as_babel_writes_them():
+    import numpy as np
+    from babel.numbers import format_decimal
+
+    for value, decimals in ((np.int64(1234567), 0), (np.float32(2.5), 1), (np.float64(-0.125), 2), (float("inf"), 0)):
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+        for lang in ("nl", "en"):
+            assert formats.number(value, lang, decimals) == format_decimal(value, pattern, locale=formats._locale(lang))

@@ -145,3 +145,52 @@ def test_monitor_rebuild_repairs_cells_written_around_the_app(world):
     result = CliRunner().invoke(app, ["monitor-rebuild"])
     assert result.exit_code == 0, result.output
     assert kept() == good and "3 counted scans" in result.output
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_company_moved_while_its_scan_is_being_submitted_leaves_the_cells_as_a_rebuild_would(world):
+    """The submit's refresh holds the company's row until it commits; the move waits for it and then moves what the
+    submit wrote (without that lock the move takes the scans before the submit off and the cells drift)."""
+    import threading
+
+    from django.db import connection, transaction
+
+    company = make_company(world.org_a, "Verhuizer", sbi_section="C", province="GE")
+    submitted_scan(company, 2)
+    inside, release, errors = threading.Event(), threading.Event(), []
+
+    def submit() -> None:
+        try:
+            with transaction.atomic():
+                submitted_scan(company, 5)
+                inside.set()
+                release.wait(10)
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            inside.set()
+            connection.close()
+
+    def move() -> None:
+        try:
+            moved = type(company).objects.get(pk=company.pk)
+            moved.sbi_section = "G"
+            with transaction.atomic():
+                moved.save()
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=submit)
+    first.start()
+    assert inside.wait(30)
+    second = threading.Thread(target=move)
+    second.start()
+    second.join(0.5)  # it waits for the submit
+    release.set()
+    first.join(30)
+    second.join(30)
+    assert not errors
+    assert_as_rebuilt()
+    assert firms(world.org_a.pk, sbi_section="G") == 1 and firms(world.org_a.pk, sbi_section="C") == 0

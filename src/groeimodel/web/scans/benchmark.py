@@ -18,6 +18,7 @@ scan shown (bench/README.md has the figures).
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
@@ -53,8 +54,10 @@ class _Cached:
 
 
 _indexes: dict[tuple[int, str], _Cached] = {}
-_lock = threading.Lock()
-_building: set[tuple[int, str]] = set()  # the indexes being built in the background
+_lock = threading.Lock()  # held only to read and change _indexes and _building, never during a build
+_building: set[tuple[int, str]] = set()  # the indexes being built, in the background or for a waiting request
+_build_locks: dict[tuple[int, str], threading.Lock] = {}  # one build per index at a time
+log = logging.getLogger(__name__)
 
 
 def _peers_version(organisation_id: int, model_id: str) -> tuple[Any, ...]:
@@ -76,10 +79,23 @@ def clear_peer_indexes() -> None:
 
 
 def _build(key: tuple[int, str], version: tuple[Any, ...]) -> PeerIndex | None:
-    rows = peer_rows(*key)
-    index = PeerIndex(Population.from_rows(rows)) if rows else None
-    _indexes[key] = _Cached(version, index, time.monotonic())
-    return index
+    """Build the index of ``key`` (one build per key at a time) and keep it, unless a build that started later
+    was kept in the meantime."""
+    with _lock:
+        build_lock = _build_locks.setdefault(key, threading.Lock())
+    with build_lock:
+        with _lock:
+            kept = _indexes.get(key)
+        if kept is not None and kept.version == version:  # built meanwhile by the build this one waited for
+            return kept.index
+        started = time.monotonic()
+        rows = peer_rows(*key)
+        index = PeerIndex(Population.from_rows(rows)) if rows else None
+        with _lock:
+            kept = _indexes.get(key)
+            if kept is None or kept.built <= started:
+                _indexes[key] = _Cached(version, index, started)
+        return index
 
 
 def _build_in_background(key: tuple[int, str], version: tuple[Any, ...]) -> None:
@@ -93,6 +109,8 @@ def _build_in_background(key: tuple[int, str], version: tuple[Any, ...]) -> None
     def build() -> None:
         try:
             _build(key, version)
+        except Exception:  # the kept index goes on answering; the next lookup tries again
+            log.exception("building the peer index of organisation %s, model %s failed", *key)
         finally:
             connection.close()
             with _lock:
@@ -106,18 +124,15 @@ def peer_index(organisation_id: int, model_id: str) -> PeerIndex | None:
     kept index while a new one is built in the background, when it is recent enough (see the module text)."""
     version = _peers_version(organisation_id, model_id)
     key = (organisation_id, model_id)
-    cached = _indexes.get(key)
+    with _lock:
+        cached = _indexes.get(key)
     if cached is not None and cached.version == version:
         return cached.index
     stale = settings.BENCHMARK_STALE_SECONDS
     if cached is not None and stale > 0 and time.monotonic() - cached.built < stale:
         _build_in_background(key, version)
         return cached.index
-    with _lock:  # one build per process at a time; a second request waits for it instead of building again
-        cached = _indexes.get(key)
-        if cached is not None and cached.version == version:
-            return cached.index
-        return _build(key, version)
+    return _build(key, version)  # after a build of the same index already running, when that one is not current
 
 
 def wait_for_background_builds(timeout: float = 60.0) -> None:
@@ -142,7 +157,8 @@ def benchmark_for(scan: Response) -> Benchmark:
     found = index.firm(company.pk)
     if found is not None and found != (company.sbi_section, company.size_class):
         # The firm's sector or size changed since the index was built: build it again.
-        _indexes.pop((company.organisation_id, scan.model_id), None)
+        with _lock:
+            _indexes.pop((company.organisation_id, scan.model_id), None)
         index = peer_index(company.organisation_id, scan.model_id)
         assert index is not None
     result = index.compare(

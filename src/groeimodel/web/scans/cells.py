@@ -70,6 +70,8 @@ def rebuild_sql() -> list[str]:
 def rebuild() -> None:
     """Recompute every cell (after a bulk load, or to repair)."""
     with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # submits meanwhile wait for the rebuild, then add to its cells
+            cursor.execute(f"LOCK TABLE {_TABLE} IN EXCLUSIVE MODE")
         for sql in rebuild_sql():
             cursor.execute(sql)
 
@@ -144,7 +146,11 @@ def company_pre_save(sender: Any, instance: Any, raw: bool = False, **kwargs: An
     scans add to the cells where they are now."""
     if raw or instance.pk is None:
         return
-    old = type(instance).objects.filter(pk=instance.pk).values_list(*_PLACE).first()
+    # Locked like scans.latest._place, so that a submit of this company waits for the change or the change for it.
+    companies = type(instance).objects
+    if connection.in_atomic_block:
+        companies = companies.select_for_update(no_key=True)
+    old = companies.filter(pk=instance.pk).values_list(*_PLACE).first()
     if old is None:
         return
     new = tuple(getattr(instance, f) for f in _PLACE)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
 from groeimodel.web.companies.models import Company
 from groeimodel.web.scans import cells
@@ -56,10 +56,22 @@ _ADDS = (
 Scan = tuple[int, int, Any, "int | None", bool, bool]
 
 
-def _submitted(company_id: int, model_id: str) -> tuple[list[Scan], cells.Place | None]:
-    """The company's submitted management scans of the model, oldest first (wave number, then submission), and
-    the company's place in the monitor's cells (None without scans)."""
-    found = list(
+def _place(company_id: int) -> cells.Place | None:
+    """The company's place in the monitor's cells, its row locked until the transaction ends (``FOR NO KEY
+    UPDATE`` on PostgreSQL): a change of the company (scans.cells' signal handlers take the same lock) and another
+    refresh of its scans wait for this one, so each moves the cells from what the other left."""
+    companies = Company.objects.select_for_update(no_key=True) if connection.in_atomic_block else Company.objects
+    found = (
+        companies.filter(pk=company_id)
+        .values_list("organisation_id", "sbi_section", "size_class", "province", "archived_at")
+        .first()
+    )
+    return None if found is None else (*found[:4], found[4] is not None)
+
+
+def _submitted(company_id: int, model_id: str) -> list[Scan]:
+    """The company's submitted management scans of the model, oldest first (wave number, then submission)."""
+    return list(
         Response.objects.filter(
             wave__company_id=company_id,
             respondent=Respondent.MANAGEMENT,
@@ -67,22 +79,8 @@ def _submitted(company_id: int, model_id: str) -> tuple[list[Scan], cells.Place 
             model_id=model_id,
         )
         .order_by("wave__number", "submitted_at", "pk")
-        .values_list(
-            "pk",
-            "wave_id",
-            "wave__date",
-            "position",
-            "latest",
-            "latest_in_year",
-            "wave__company__organisation_id",
-            "wave__company__sbi_section",
-            "wave__company__size_class",
-            "wave__company__province",
-            "wave__company__archived_at",
-        )
+        .values_list("pk", "wave_id", "wave__date", "position", "latest", "latest_in_year")
     )
-    place = None if not found else (*found[0][6:10], found[0][10] is not None)
-    return [row[:6] for row in found], place  # type: ignore[misc]
 
 
 def refresh_monitor_scans(
@@ -91,14 +89,10 @@ def refresh_monitor_scans(
     """Rewrite the monitor's rows of one company and model from its scans (``scans``: as :func:`_submitted` reads
     them, with the flags as they are now; ``place``: the company's), waves and score rows, and move the cells by
     the difference."""
-    if scans is None:
-        scans, place = _submitted(company_id, model_id)
     if place is None:
-        row = Company.objects.filter(pk=company_id).values_list(
-            "organisation_id", "sbi_section", "size_class", "province", "archived_at"
-        )
-        found = row.first()
-        place = None if found is None else (*found[:4], found[4] is not None)
+        place = _place(company_id)
+    if scans is None:
+        scans = _submitted(company_id, model_id)
     waves = list(
         Wave.objects.filter(company_id=company_id)
         .order_by("number")
@@ -146,8 +140,14 @@ def refresh_monitor_scans(
 
 def refresh_latest(company_id: int, model_id: str) -> None:
     """Set the flags of one company's submitted management scans of ``model_id`` right (a handful of rows), then
-    its monitor rows and the cells."""
-    scans, place = _submitted(company_id, model_id)
+    its monitor rows and the cells, in one transaction with the company's row locked (:func:`_place`)."""
+    with transaction.atomic():
+        place = _place(company_id)
+        _refresh(company_id, model_id, place)
+
+
+def _refresh(company_id: int, model_id: str, place: cells.Place | None) -> None:
+    scans = _submitted(company_id, model_id)
     seen_years: set[int] = set()
     wanted: dict[tuple[bool, bool], list[int]] = {}
     now: list[Scan] = []
@@ -241,6 +241,8 @@ def monitor_scans_sql(vendor: str) -> list[str]:
 
 def backfill() -> None:
     """Set the flags and rebuild the monitor's tables (its scans and its cells) for the whole database."""
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # submits meanwhile wait, instead of meeting half-rebuilt tables
+            cursor.execute("LOCK TABLE scans_monitorscan, scans_monitorcell IN EXCLUSIVE MODE")
         for sql in backfill_sql() + monitor_scans_sql(connection.vendor) + cells.rebuild_sql():
             cursor.execute(sql)

@@ -351,7 +351,7 @@ def record_growth(*, user: Any, wave: Wave, data: dict[str, Any], indicators: di
     locked.save()
     # The date decides the year the scan counts in; the figures are also the next wave's "before".
     company_scans = Response.objects.filter(wave__company_id=locked.company_id, respondent=Respondent.MANAGEMENT)
-    for model_id in set(company_scans.values_list("model_id", flat=True)):
+    for model_id in sorted(set(company_scans.values_list("model_id", flat=True))):  # one order: no deadlock
         refresh_latest(locked.company_id, model_id)
     record(
         actor=user, organisation=locked.company.organisation_id, action=Action.UPDATE, object_kind="wave",
