@@ -141,7 +141,7 @@ def refresh_monitor_scans(
 def refresh_latest(company_id: int, model_id: str) -> None:
     """Set the flags of one company's submitted management scans of ``model_id`` right (a handful of rows), then
     its monitor rows and the cells, in one transaction with the company's row locked (:func:`_place`)."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # within the caller's transaction: no savepoint of its own
         place = _place(company_id)
         _refresh(company_id, model_id, place)
 
