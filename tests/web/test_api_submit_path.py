@@ -8,14 +8,18 @@ import datetime as dt
 import random
 from typing import Any
 
+from django.utils import timezone
+
 from groeimodel.model import load_model
 from groeimodel.web.audit.models import AuditRecord
 from groeimodel.web.companies.models import Company
+from groeimodel.web.scans.latest import refresh_latest
 from groeimodel.web.scans.models import MonitorScan, Respondent, Response, ScoreRow, Wave
 from groeimodel.web.scans.services import record_growth, save_answers, start_scan, submit_scan
 
 from .api_client import ApiClient, assert_error
 from .conftest import make_company, submitted_scan
+from .test_monitor_cells import assert_as_rebuilt
 
 
 def varied_answers(seed: int) -> dict[str, int | None]:
@@ -80,20 +84,31 @@ def test_a_wave_submitted_through_the_api_stores_what_the_step_by_step_services_
     api = ApiClient(world.alice)
     twin = make_company(world.org_a, "Garage Tweeling")
     twin.advisors.add(world.alice)
+    this_year = timezone.localdate().year  # a wave without a date is dated today
     for company in (world.bakery, twin):  # a T0 of a year before, whose flags the new wave changes
         first = submitted_scan(company, value=2)
-        Wave.objects.filter(pk=first.wave_id).update(date=dt.date(2025, 3, 1))
-    for n, date in enumerate([dt.date(2026, 3, 1), None]):
+        Wave.objects.filter(pk=first.wave_id).update(date=dt.date(this_year - 1, 3, 1))
+        refresh_latest(company.pk, first.model_id)  # as record_growth does after a date change
+    # A wave of a new year, one of the same year (today), and one dated back in the first year: each takes other
+    # flags from the waves before.
+    for n, date in enumerate([dt.date(this_year, 1, 1), None, dt.date(this_year - 1, 6, 1)]):
         answers = varied_answers(n)
         body = {"answers": answers} if date is None else {"answers": answers, "date": date.isoformat()}
         response = api.post(f"/api/v1/companies/{world.bakery.pk}/waves", body)
         assert response.status_code == 201, response.content
         submit_step_by_step(twin, world.alice, answers, date)
     mine, theirs = stored(world.bakery), stored(twin)
-    assert [w["number"] for w in mine["waves"]] == [0, 1, 2]
-    assert len(mine["answers"]) == 3 * 60 and len(mine["audit"]) == 5
-    assert [(s["latest"], s["latest_in_year"]) for s in mine["scans"]] == [(False, True), (False, False), (True, True)]
+    assert [w["number"] for w in mine["waves"]] == [0, 1, 2, 3]
+    assert len(mine["answers"]) == 4 * 60 and len(mine["audit"]) == 8
+    assert [(s["latest"], s["latest_in_year"]) for s in mine["scans"]] == [
+        (False, False),
+        (False, False),
+        (False, True),
+        (True, True),
+    ]
+    assert [m[1:4] for m in mine["monitor"]] == [(this_year, False, True), (this_year - 1, True, True)]
     assert mine == theirs
+    assert_as_rebuilt()  # and the monitor's cells moved as a rebuild from scratch gives them
 
 
 def test_an_open_draft_is_refused_before_the_answers_are_checked(world):

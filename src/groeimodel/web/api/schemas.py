@@ -7,11 +7,19 @@ from enum import Enum
 from typing import Annotated, Generic, TypeVar
 
 from ninja import Schema
-from pydantic import BeforeValidator, Field, Strict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict
 
 from groeimodel.model import shipped_model_ids
 
 T = TypeVar("T")
+
+
+class Out(BaseModel):
+    """A response body that the view builds from its own values: a plain pydantic model. A ninja ``Schema`` reads
+    every field of every nested object through its ``DjangoGetter`` (made for ORM objects), which was a tenth of
+    the CPU of an API submission with its result of 23 levels and blocks (bench/README.md, "The API scenario")."""
+
+    model_config = ConfigDict(from_attributes=True)
 
 
 class FieldError(Schema):

@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.utils import timezone
+
 from groeimodel.web.accounts.models import Organisation
 from groeimodel.web.audit.models import AuditRecord
+from groeimodel.web.scans.rows import db_value, insert_rows
 
 Action = AuditRecord.Action
 
@@ -32,21 +35,20 @@ def record(
     )
 
 
-def record_many(
-    *, actor: Any, organisation: Organisation | int, entries: Sequence[tuple[str, str, int, str]]
-) -> list[AuditRecord]:
+def record_many(*, actor: Any, organisation: Organisation | int, entries: Sequence[tuple[str, str, int, str]]) -> None:
     """Several audit rows of one actor in one statement, in the order given: each entry is ``(action,
-    object_kind, object_id, label)`` as for :func:`record`, which this is otherwise the same as."""
+    object_kind, object_id, label)`` as for :func:`record`, which this is otherwise the same as (for the API's
+    submission, whose every statement counts: plain rows, no model instances)."""
     if actor is None or not getattr(actor, "is_authenticated", False) or not entries:
-        return []
+        return
     organisation_id = organisation if isinstance(organisation, int) else organisation.pk
     name = actor.get_username()
-    return AuditRecord.objects.bulk_create(
+    at = db_value(AuditRecord, "at", timezone.now())
+    insert_rows(
+        AuditRecord,
+        ("organisation_id", "actor_id", "actor_name", "action", "object_kind", "object_id", "label", "at"),
         [
-            AuditRecord(
-                organisation_id=organisation_id, actor=actor, actor_name=name, action=action,
-                object_kind=kind, object_id=object_id, label=label[:300],
-            )
+            (organisation_id, actor.pk, name, str(action), kind, object_id, label[:300], at)
             for action, kind, object_id, label in entries
-        ]
-    )  # fmt: skip
+        ],
+    )

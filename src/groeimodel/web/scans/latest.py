@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from groeimodel.web.companies.models import Company
 from groeimodel.web.scans import cells
 from groeimodel.web.scans.models import MONITOR_LEVELS, MonitorScan, Respondent, Response, ScoreRow, Wave
+from groeimodel.web.scans.rows import insert_rows
 
 
 def _float(value: Decimal | None) -> float | None:
@@ -161,6 +162,68 @@ def _refresh(company_id: int, model_id: str, place: cells.Place | None) -> None:
         Response.objects.filter(pk__in=pks).update(latest=latest, latest_in_year=latest_in_year)
     now.reverse()
     refresh_monitor_scans(company_id, model_id, now, place)
+
+
+# Every column of a monitor row, in the order refresh_after_new_scan reads and writes them.
+_ROW = (
+    "response_id", "company_id", "model_id", "year", "latest", "latest_in_year", "position", "previous",
+    *(f"level_{lv}" for lv in range(1, MONITOR_LEVELS + 1)),
+    "wave_id", "previous_wave_id", "employees_fte_change", "revenue_pct_change", "export_share_change",
+)  # fmt: skip
+_ROW_ADDS = [_ROW.index(f) for f in _ADDS]
+
+
+def refresh_after_new_scan(
+    company_id: int,
+    model_id: str,
+    scan: tuple[int, int, int | None, int, int | None],
+    levels: dict[int, float | None],
+    place: cells.Place | None,
+) -> None:
+    """:func:`refresh_latest` for a scan submitted on a new wave numbered after every other wave of the company, with
+    no growth figures yet (:func:`~groeimodel.web.scans.services.create_submitted_scan`, the API's submission), and
+    inserted with both flags set: it is the company's latest scan of the model and its latest in its year. ``scan``:
+    its id, its wave's id, the id of the company's wave before, its wave's year and its position; ``levels``: its
+    level scores; ``place``: the company's place in the cells, read with its row locked in this transaction (as
+    :func:`_place` reads it) before the scan was written.
+
+    A newer scan only takes flags from the others (the company's latest loses "latest", its latest of the same year
+    "latest in year"), and the scans that hold a flag are the company's monitor rows: so the rows are read instead of
+    the scans, waves and score rows, and five statements fewer than :func:`refresh_latest` leave the same flags,
+    rows and cells (tests/web/test_monitor_cells.py holds them to it)."""
+    scan_id, wave_id, previous_wave_id, year, position = scan
+    with transaction.atomic(savepoint=False):  # within the caller's transaction: no savepoint of its own
+        stored = MonitorScan.objects.filter(company_id=company_id, model_id=model_id)
+        old = list(stored.values_list(*_ROW))
+        rows: list[tuple[Any, ...]] = []
+        lose: dict[bool, list[int]] = {}  # the scans whose flags change, by whether they stay the latest of a year
+        previous = None
+        for row in old:
+            latest, latest_in_year = row[4], row[5]
+            if latest:
+                previous = row[6]  # the company's scan before the new one is its latest until now
+            in_year = latest_in_year and row[3] != year
+            if (latest, latest_in_year) != (False, in_year):
+                lose.setdefault(in_year, []).append(row[0])
+            if in_year:
+                rows.append((*row[:4], False, True, *row[6:]))
+        for in_year, pks in lose.items():
+            Response.objects.filter(pk__in=pks).update(latest=False, latest_in_year=in_year)
+        rows.append(
+            (
+                scan_id, company_id, model_id, year, True, True, position, previous,
+                *(levels.get(lv) for lv in range(1, MONITOR_LEVELS + 1)),
+                wave_id, previous_wave_id, None, None, None,
+            )
+        )  # fmt: skip
+        if old:
+            stored.delete()
+        insert_rows(MonitorScan, _ROW, rows)
+        if place is not None:
+            cells.add(
+                cells.added_by(place, [[r[i] for i in _ROW_ADDS] for r in old]),
+                cells.added_by(place, [[r[i] for i in _ROW_ADDS] for r in rows]),
+            )
 
 
 def _year(column: str) -> str:

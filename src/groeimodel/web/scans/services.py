@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import Max, Min, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -15,8 +15,9 @@ from groeimodel.model import DEFAULT_MODEL, Model, load_model
 from groeimodel.scoring import ScanResult, score
 from groeimodel.web.audit.services import Action, record, record_many
 from groeimodel.web.companies.models import Company
+from groeimodel.web.scans.cells import Place
 from groeimodel.web.scans.faults import pause_point, pause_seconds
-from groeimodel.web.scans.latest import refresh_latest
+from groeimodel.web.scans.latest import refresh_after_new_scan, refresh_latest
 from groeimodel.web.scans.models import Answer, Respondent, Response, ScoreRow, Wave
 from groeimodel.web.scans.rows import db_value, insert_rows
 
@@ -208,6 +209,28 @@ def submit_scan(*, scan: Response, user: Any = None, answers: dict[str, int | No
     return result
 
 
+def _new_wave_state(company_id: int) -> tuple[int | None, int | None, int | None, Place | None]:
+    """The company's highest wave number, the id of the wave that has it, its open draft's id (if any), and its
+    place in the monitor's cells, with its row locked until the transaction ends as :func:`scans.latest._place`
+    locks it (``FOR NO KEY UPDATE`` on PostgreSQL): one statement."""
+    company, wave, response = Company._meta.db_table, Wave._meta.db_table, Response._meta.db_table
+    lock = " FOR NO KEY UPDATE OF c" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT c.organisation_id, c.sbi_section, c.size_class, c.province, c.archived_at,
+                       (SELECT MAX(number) FROM {wave} WHERE company_id = c.id),
+                       (SELECT id FROM {wave} WHERE company_id = c.id ORDER BY number DESC LIMIT 1),
+                       (SELECT MIN(r.id) FROM {response} r JOIN {wave} w ON w.id = r.wave_id
+                        WHERE w.company_id = c.id AND r.respondent = %s AND r.status = %s)
+                FROM {company} c WHERE c.id = %s{lock}""",
+            [Respondent.MANAGEMENT.value, Response.Status.DRAFT.value, company_id],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None, None, None, None
+    return row[5], row[6], row[7], (*row[:4], row[4] is not None)
+
+
 def create_submitted_scan(
     *, company: Company, user: Any, model_id: str, answers: dict[str, int | None], date: dt.date | None = None
 ) -> Response:
@@ -228,22 +251,17 @@ def create_submitted_scan(
     for _attempt in range(3):
         try:
             with transaction.atomic():
-                # The open draft (as start_scan finds it) and the next wave number in one statement.
-                state = Wave.objects.filter(company=company).aggregate(
-                    number=Max("number"),
-                    draft=Min(
-                        "responses__pk",
-                        filter=Q(responses__respondent=Respondent.MANAGEMENT, responses__status=Response.Status.DRAFT),
-                    ),
-                )
-                if state["draft"] is not None:
-                    raise OpenScanError(state["draft"])
+                # The next wave number, the wave before the new one, the open draft (as start_scan finds it) and
+                # the company's place in the monitor, its row locked, in one statement.
+                number, previous_wave, draft, place = _new_wave_state(company.pk)
+                if draft is not None:
+                    raise OpenScanError(draft)
                 if unknown or missing:
                     raise AnswersError(unknown=unknown, missing=missing)
                 result = score(model, answers)
                 wave = Wave(
                     company=company,
-                    number=0 if state["number"] is None else state["number"] + 1,
+                    number=0 if number is None else number + 1,
                     model_id=model.id,
                     model_version=model.version,
                     created_by=by,
@@ -263,6 +281,8 @@ def create_submitted_scan(
                     result=result.to_dict("nl"),
                     position=result.position,
                     next_level=result.next_level,
+                    latest=True,  # the newest wave's scan: the latest, and the latest of its year
+                    latest_in_year=True,
                 )
                 insert_answers(scan, answers)
                 store_score_rows(scan, result)
@@ -272,7 +292,13 @@ def create_submitted_scan(
                     entries.append((Action.UPDATE, "wave", wave.pk, label))
                 entries.append((Action.SUBMIT, "scan", scan.pk, label))
                 record_many(actor=by, organisation=company.organisation_id, entries=entries)
-                refresh_latest(company.pk, model.id)
+                refresh_after_new_scan(
+                    company.pk,
+                    model.id,
+                    (scan.pk, wave.pk, previous_wave, wave.date.year, result.position),
+                    {lv.level: lv.score for lv in result.levels},
+                    place,
+                )
                 return scan
         except IntegrityError:
             continue

@@ -19,7 +19,7 @@ from groeimodel.scoring import ScanResult
 from groeimodel.web import access
 from groeimodel.web.api.deps import user_of
 from groeimodel.web.api.errors import ApiError, invalid
-from groeimodel.web.api.schemas import IsoDate, ModelId, StrictBool, responses
+from groeimodel.web.api.schemas import IsoDate, ModelId, Out, StrictBool, responses
 from groeimodel.web.i18n import current_lang, level_label
 from groeimodel.web.scans.benchmark import benchmark_for
 from groeimodel.web.scans.models import Response, Wave
@@ -42,7 +42,7 @@ router = Router(tags=["waves and responses"])
 AnswerValue = Annotated[int, Strict(), Field(ge=1, le=5)] | None
 
 
-class BlockResultOut(Schema):
+class BlockResultOut(Out):
     id: str
     name: str
     score: float | None
@@ -52,7 +52,7 @@ class BlockResultOut(Schema):
     items: int
 
 
-class LevelResultOut(Schema):
+class LevelResultOut(Out):
     level: int
     name: str
     score: float | None = Field(description="null: too few answers (onvoldoende gegevens)")
@@ -62,7 +62,7 @@ class LevelResultOut(Schema):
     blocks: list[BlockResultOut]
 
 
-class AdviceOut(Schema):
+class AdviceOut(Out):
     block: str
     block_name: str
     level: int
@@ -70,7 +70,7 @@ class AdviceOut(Schema):
     text: str
 
 
-class ResultOut(Schema):
+class ResultOut(Out):
     position: int = Field(description="the ladder position: the highest level achieved, 0 for none")
     position_name: str | None
     next_level: int | None
@@ -79,7 +79,7 @@ class ResultOut(Schema):
     advice: list[AdviceOut]
 
 
-class ResponseOut(Schema):
+class ResponseOut(Out):
     id: int
     wave_id: int
     company_id: int
