@@ -84,8 +84,13 @@ def assert_protected(counts: np.ndarray) -> None:
     by_x = protect_counts("sbi_section", names(x, "s"), tuple(range(c)), full[:-1, -1, :-1], K)
     by_y = protect_counts("province", names(y, "p"), tuple(range(c)), full[-1, :-1, :-1], K)
     x_face, y_face = _face_mask(by_x), _face_mask(by_y)
-    np.testing.assert_array_equal(hidden[:, -1, :], x_face & (full[:, -1, :] > 0))  # the faces as the tables
-    np.testing.assert_array_equal(hidden[-1, :, :], y_face & (full[-1, :, :] > 0))
+    # The faces are fixed: as the tables by either dimension hide them (their shared line, the totals per
+    # column, as the table by y does: the same unless one of the two tables could not be protected at all).
+    faces = np.zeros(full.shape, dtype=bool)
+    faces[:, -1, :] = x_face
+    faces[-1, :, :] = y_face
+    fixed = fixed_faces(full.shape)
+    np.testing.assert_array_equal(hidden[fixed], (faces & (full > 0))[fixed])
     below = (x_face[:-1, None, :] | y_face[None, :-1, :]) & (full[:-1, :-1, :] > 0)
     assert hidden[:-1, :-1, :][below].all(), "a part of a hidden face cell is shown"
     if gave_up(full, hidden):
@@ -103,7 +108,7 @@ def cubes(draw: st.DrawFn) -> np.ndarray:
     return np.array(flat, dtype=np.int64).reshape(shape)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(cubes())
 def test_no_hidden_cell_of_a_protected_cube_follows_from_its_published_cells(counts):
     assert_protected(counts)

@@ -192,25 +192,25 @@ def determined(hidden: BoolArray) -> list[Cell]:
     return [tuple(int(i) for i in analysis.cells[m]) for m in analysis.determined()]
 
 
-def _null_move(analysis: _Analysis, cell: Cell) -> dict[int, float] | None:
-    """What hiding ``cell`` as well frees: a move of the hidden cells that, with ``cell`` changed by 1, changes
-    no published figure (the hidden cells' changes, by index into ``analysis.cells``, those not zero), or None
-    when there is none (the new cell's column is not in the range of the system: it would itself be determined).
+def _null_move(analysis: _Analysis, cells: IntArray, weights: npt.NDArray[np.float64]) -> dict[int, float] | None:
+    """What hiding ``cells`` (rows) as well frees: a move of the hidden cells that, with the new cells changed by
+    ``weights``, changes no published figure (the hidden cells' changes, by index into ``analysis.cells``, those
+    not zero), or None when there is none (the new cells' combined column is not in the range of the system).
 
-    The move is the least-squares solution of ``matrix @ move = -column``, per group the new cell's lines reach.
+    The move is the least-squares solution of ``matrix @ move = -column``, per group the new cells' lines reach.
     """
-    shape = analysis.shape
-    ids, signs = _line_ids(np.array([cell], dtype=np.int64), shape)
+    ids, signs = _line_ids(cells, analysis.shape)
+    column = np.zeros(len(analysis.group_of_line))
+    np.add.at(column, ids.ravel(), (signs * weights[:, None]).ravel())
+    lines = np.flatnonzero(np.abs(column) > _PROJECTION_TOLERANCE)
     move: dict[int, float] = {}
-    for group_index in np.unique(analysis.group_of_line[ids[0]]):
+    for group_index in np.unique(analysis.group_of_line[lines]):
         if group_index < 0:
-            return None  # a line with no other hidden cell: that line alone gives the new cell away
+            return None  # a line with no hidden cell: that line alone gives the new cells away
         group = analysis.groups[int(group_index)]
-        on = analysis.group_of_line[ids[0]] == group_index
-        rows = np.searchsorted(group.lines, ids[0][on])
-        basis = group.range_basis
-        coefficients = signs[0][on].astype(np.float64) @ basis[rows]  # basis.T @ column
-        if float(on.sum()) - float(coefficients @ coefficients) > _PROJECTION_TOLERANCE:
+        part = column[group.lines]
+        coefficients = part @ group.range_basis  # range_basis.T @ column
+        if float(part @ part) - float(coefficients @ coefficients) > _PROJECTION_TOLERANCE:
             return None
         change = -(group.vectors @ (coefficients / np.sqrt(group.values)))
         for m, value in zip(group.members, change, strict=True):
@@ -241,19 +241,12 @@ def _frees(analysis: _Analysis, candidates: IntArray, target: int) -> BoolArray:
     return np.asarray(ok & (np.abs(change) > _PROJECTION_TOLERANCE), dtype=bool)
 
 
-def _freeing_set(analysis: _Analysis, candidates: IntArray, target: int) -> IntArray | None:
-    """Some cells among ``candidates`` (rows, cheapest first) whose hiding together frees ``target`` (an index into
-    ``analysis.cells``), as indices into ``candidates``, or None when all of them together do not.
-
-    Hiding cells with columns ``b`` frees ``target`` when some combination ``B t`` of them lies in the range of the
-    system (``r = b - U U^T b``: ``R t = 0``, for the orthonormal basis ``U`` of the range) and its least-squares
-    move changes ``target`` (``w = (A^+ b)[target]``: ``w . t = 1``): when ``(0, 1)`` lies in the span of the
-    columns ``(r, w)``. Taken in order, the columns that add to the span form a basis (the cheapest, as a spanning
-    tree is built edge by edge); the ones with a coefficient in the unique expression of ``(0, 1)`` in that basis
-    are a minimal set that frees ``target``."""
-    shape = analysis.shape
+def _columns(analysis: _Analysis, candidates: IntArray, target: int) -> npt.NDArray[np.float64]:
+    """Per candidate cell (rows of ``candidates``) a column ``(r, w)`` (see :func:`_freeing_set`): its column in
+    the system of every line of the cube, less its projection on the range of the round's system, and the change
+    of ``target`` in the least-squares move for it."""
     n_lines = len(analysis.group_of_line)
-    ids, signs = _line_ids(candidates, shape)
+    ids, signs = _line_ids(candidates, analysis.shape)
     columns = np.zeros((n_lines + 1, len(candidates)))
     columns[ids, np.arange(len(candidates))[:, None]] = signs
     groups = analysis.group_of_line[ids]
@@ -268,30 +261,56 @@ def _freeing_set(analysis: _Analysis, candidates: IntArray, target: int) -> IntA
         if group_index == target_group:
             at = int(np.searchsorted(group.members, target))
             columns[-1] = (coefficients / np.sqrt(group.values)) @ group.vectors[at]
-    # Gram-Schmidt (twice, for accuracy): columns[:, kept] = basis @ triangle, basis orthonormal.
-    size = min(n_lines + 1, len(candidates))
-    basis = np.zeros((n_lines + 1, size))
-    triangle = np.zeros((size, size))
+    return columns
+
+
+def _freeing_set(
+    analysis: _Analysis, candidates: IntArray, target: int
+) -> tuple[IntArray, npt.NDArray[np.float64]] | None:
+    """Some cells among ``candidates`` (rows, cheapest first) whose hiding together frees ``target`` (an index into
+    ``analysis.cells``), as indices into ``candidates`` with the weights of a move of them that frees it (see
+    :func:`_null_move`), or None when all of them together do not.
+
+    Hiding cells with columns ``b`` frees ``target`` when some combination ``B t`` of them lies in the range of the
+    system (``r = b - U U^T b``: ``R t = 0``, for the orthonormal basis ``U`` of the range) and its least-squares
+    move changes ``target`` (``w = (A^+ b)[target]``: ``w . t = 1``): when ``(0, 1)`` lies in the span of the
+    columns ``(r, w)``. Taken in order, the columns that add to the span form a basis (the cheapest, as a spanning
+    tree is built edge by edge); the ones with a coefficient in the unique expression of ``(0, 1)`` in that basis
+    are a minimal set that frees ``target``. The basis is built by blocks of columns (a QR decomposition each)."""
+    size = len(analysis.group_of_line) + 1
+    basis = np.zeros((size, size))
+    triangle = np.zeros((size, size))  # columns[:, kept] = basis @ triangle
     kept: list[int] = []
-    for n in range(len(candidates)):
-        column = columns[:, n]
+    start = 0
+    while start < len(candidates) and len(kept) < size:
         k = len(kept)
-        first = basis[:, :k].T @ column
-        column = column - basis[:, :k] @ first
-        second = basis[:, :k].T @ column
-        column = column - basis[:, :k] @ second
-        norm = float(np.linalg.norm(column))
-        if norm <= _PROJECTION_TOLERANCE * max(1.0, float(np.linalg.norm(columns[:, n]))):
-            continue
-        basis[:, k] = column / norm
-        triangle[:k, k] = first + second
-        triangle[k, k] = norm
-        kept.append(n)
-        if 1 - float(basis[-1, : k + 1] @ basis[-1, : k + 1]) <= _PROJECTION_TOLERANCE:
+        block = np.arange(start, min(start + 64, len(candidates)))
+        columns = _columns(analysis, candidates[block], target)
+        first = basis[:, :k].T @ columns
+        rest = columns - basis[:, :k] @ first
+        second = basis[:, :k].T @ rest  # twice, for accuracy
+        rest -= basis[:, :k] @ second
+        scale = _PROJECTION_TOLERANCE * np.maximum(1.0, np.linalg.norm(columns, axis=0))
+        adds = np.flatnonzero(np.linalg.norm(rest, axis=0) > scale)[: size - k]  # the others add nothing
+        q, r = np.linalg.qr(rest[:, adds])
+        # The decomposition holds up to the first column that adds nothing to the span of those before it; the
+        # block is done again from the one after it.
+        dependent = np.abs(np.diag(r)) <= scale[adds]
+        n = int(np.argmax(dependent)) if dependent.any() else len(adds)
+        reached = 1 - ((basis[-1, :k] ** 2).sum() + np.cumsum(q[-1, :n] ** 2)) <= _PROJECTION_TOLERANCE
+        if reached.any():
+            n = int(np.argmax(reached)) + 1
+        basis[:, k : k + n] = q[:, :n]
+        triangle[:k, k : k + n] = (first + second)[:, adds[:n]]
+        triangle[k : k + n, k : k + n] = r[:n, :n]
+        kept += [int(i) for i in block[adds[:n]]]
+        if reached.any():
             # The expression of (0, 1) in the kept columns: triangle @ coefficients = basis.T @ (0, 1).
-            coefficients = np.linalg.solve(triangle[: k + 1, : k + 1], basis[-1, : k + 1])
-            chosen: IntArray = np.array(kept, dtype=np.int64)[np.abs(coefficients) > _PROJECTION_TOLERANCE]
-            return chosen
+            end = k + n
+            coefficients = np.linalg.solve(triangle[:end, :end], basis[-1, :end])
+            used = np.abs(coefficients) > _PROJECTION_TOLERANCE
+            return np.array(kept, dtype=np.int64)[used], coefficients[used]
+        start = int(block[adds[n]]) + 1 if n < len(adds) else int(block[-1]) + 1
     return None
 
 
@@ -398,7 +417,7 @@ def _hide_until_free(full: IntArray, hidden: BoolArray, fixed: BoolArray) -> Boo
                 helps = np.flatnonzero(_frees(analysis, candidates, int(target)))
                 if len(helps):
                     chosen = tuple(int(i) for i in candidates[helps[0]])
-                    move = _null_move(analysis, chosen)
+                    move = _null_move(analysis, candidates[helps[:1]], np.ones(1))
                     freed |= move.keys() if move is not None else {int(target)}
                     break
             if chosen is not None:
@@ -408,8 +427,10 @@ def _hide_until_free(full: IntArray, hidden: BoolArray, fixed: BoolArray) -> Boo
             every = _order(full, np.argwhere(free))
             together = _freeing_set(analysis, every, int(target)) if len(every) else None
             if together is not None:
-                hidden[tuple(every[together].T)] = True
-                freed.add(int(target))
+                cells, weights = every[together[0]], together[1]
+                hidden[tuple(cells.T)] = True
+                move = _null_move(analysis, cells, weights)
+                freed |= {int(target), *(move or {})}
             elif not freed:
                 return give_up()  # hiding every free cell would not free it either
 
