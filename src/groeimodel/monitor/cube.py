@@ -26,13 +26,18 @@ Protection (:func:`hidden_in_cube`), for a cube whose two faces are the unfilter
 3. **Determined cells**: a hidden cell can follow from several lines together. Write every line with a hidden
    cell as an equation in the hidden cells (published cells are constants); a hidden cell is determined exactly
    when its unit vector lies in the row space of that system (:func:`determined`, by an eigendecomposition,
-   per connected group of hidden cells). For a determined cell the smallest free cell of one of its lines is hidden
-   too, and the rules run again. At the end every hidden cell lies on a null vector of the system: moving the
-   hidden cells along it (by a little, both ways; every hidden non-empty cell holds at least 1) changes no
-   published figure, so no hidden value can be worked out, only bounded.
+   per connected group of hidden cells). A determined cell gets a complement that frees it: the smallest free
+   cell (published, non-empty, not fixed; an inner cell before a margin) of its lines, else of the cube, whose
+   hiding leaves a move of the hidden cells that changes it and no published figure; when no one cell does, the
+   cheapest few that together do (:func:`_freeing_set`). One round gives every determined cell of the round's
+   system its complement (a cell that the move of an earlier complement of the round changes needs none), and
+   the rules run again, each round from scratch: a pure function of the counts, never of an earlier state. It
+   ends when a round finds no determined cell. Then every hidden cell lies on a null vector of the system:
+   moving the hidden cells along it (by a little, both ways; every hidden non-empty cell holds at least 1)
+   changes no published figure, so no hidden value can be worked out, only bounded.
 
-When no complement is left, every non-fixed cell of the cube is hidden (the faces stay as the unfiltered tables
-show them).
+When no complement is left (or hiding every free cell would not free a determined one), every non-fixed cell of
+the cube is hidden (the faces stay as the unfiltered tables show them).
 """
 
 from __future__ import annotations
@@ -374,12 +379,11 @@ def hidden_in_cube(full: IntArray, k: int, *, preset: BoolArray, fixed: BoolArra
     elsewhere, never a complement.
 
     Each round protects the lines (rule 2), then finds the determined cells from scratch (:func:`determined`)
-    and gives every one of them a complement that frees it: the smallest free cell of its lines whose hiding
-    leaves a move of the hidden cells that changes that cell and no published figure (the least-squares
-    solution of the round's system; a cell that such a move of an earlier complement of the round already
-    changes needs none). Where no cell of its lines frees it, the smallest free cell of its lines is hidden
-    anyway (or, with none left there, the smallest free cell of the cube), and the next round looks again. It
-    ends when a round finds no determined cell.
+    and gives every one of them a complement that frees it: the smallest free cell of its lines, else of the
+    cube, whose hiding leaves a move of the hidden cells that changes that cell and no published figure (the
+    least-squares solution of the round's system, :func:`_frees`), else the cheapest few free cells that
+    together do (:func:`_freeing_set`); a cell that the move of an earlier complement of the round changes needs
+    none. It ends when a round finds no determined cell.
     """
     if k < 1:
         raise ValueError("k must be at least 1")
