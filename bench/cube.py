@@ -23,8 +23,9 @@ import numpy as np
 from groeimodel.monitor import cube
 
 SIZES = {"sbi_section": 21, "size_class": 4, "province": 12, "year": 16}
-# Shares of the EU size classes (micro, small, medium, large) among Dutch firms, roughly (CBS StatLine).
-SIZE_SHARES = (0.93, 0.05, 0.015, 0.005)
+# Shares of the EU size classes (micro, small, medium, large) as in the 200,000-firm demo population
+# (`groeimodel demo`, seed 2026): it has no large firms.
+SIZE_SHARES = (0.84, 0.131, 0.029, 0.0)
 PAIRS = (
     ("sbi_section", "size_class"),
     ("sbi_section", "province"),
