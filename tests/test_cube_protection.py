@@ -6,6 +6,9 @@ cell the published cells determine adds nothing to the rank."""
 from __future__ import annotations
 
 import itertools
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -160,3 +163,16 @@ def test_the_same_counts_hide_the_same_cells_every_time():
     preset[0, 0, 0] = full[0, 0, 0] > 0
     again = [hidden_in_cube(full, K, preset=preset, fixed=fixed_faces(full.shape)) for _ in range(2)]
     np.testing.assert_array_equal(again[0], again[1])
+
+
+def test_another_process_hides_the_same_cells():
+    """Several server processes protect the same counts on their own: they must agree to the cell."""
+    script = (
+        "import sys, numpy as np; sys.path.insert(0, sys.argv[1]);"
+        "from test_cube_protection import protected, sparse_cube;"
+        "print(np.packbits(protected(sparse_cube(6, (8, 6, 3), 800))[1]).tobytes().hex())"
+    )
+    here = str(Path(__file__).parent)
+    other = subprocess.run([sys.executable, "-c", script, here], capture_output=True, text=True, check=True)
+    _protect_cube.cache_clear()
+    assert other.stdout.strip() == np.packbits(protected(sparse_cube(6, (8, 6, 3), 800))[1]).tobytes().hex()
