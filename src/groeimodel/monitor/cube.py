@@ -149,6 +149,8 @@ class _Analysis:
 
 
 def _analyse(hidden: BoolArray) -> _Analysis:
+    """The connected groups of the ``hidden`` cells and each group's system, eigendecomposed (see
+    :func:`determined`); a pure function of ``hidden``."""
     shape = tuple(int(n) for n in hidden.shape)
     cells = np.argwhere(hidden).astype(np.int64)
     n = len(cells)
