@@ -24,7 +24,7 @@ from groeimodel import formats, safeio
 from groeimodel import questionnaire as q
 from groeimodel.errors import InputError
 from groeimodel.finance import BusinessCase, BusinessCaseError, business_case
-from groeimodel.model import Lang, Model, list_models, load_model
+from groeimodel.model import Lang, Model, list_models, load_model, model_versions, shipped_model_ids
 from groeimodel.reports.view import build_view
 from groeimodel.scanfiles import ScanChunk, iter_chunks, open_scans, read_scans
 from groeimodel.scoring import BatchResult, ScanResult, score_batch
@@ -681,8 +681,12 @@ def _gunicorn(host: str, port: int, workers: int, threads: int) -> None:
 
     from groeimodel.web.wsgi import application
 
-    # Parse every model before the workers fork, so no request pays for it, and fork without open connections.
-    list_models()
+    # Parse every shipped model, each version (old results are shown with the version they were scored with),
+    # before the workers fork, so no request pays for it (about half a second a file), and fork without open
+    # connections.
+    for model_id in shipped_model_ids():
+        for version in model_versions(model_id):
+            load_model(model_id, version)
     connections.close_all()
 
     class Server(BaseApplication):  # type: ignore[misc]
