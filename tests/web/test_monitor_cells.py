@@ -194,3 +194,68 @@ def test_a_company_moved_while_its_scan_is_being_submitted_leaves_the_cells_as_a
     assert not errors
     assert_as_rebuilt()
     assert firms(world.org_a.pk, sbi_section="G") == 1 and firms(world.org_a.pk, sbi_section="C") == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_company_moved_while_an_import_submits_its_scans_waits_for_the_import_without_a_deadlock(world, monkeypatch):
+    """The import locks every company's row before its first submit: a company moved in the meantime waits for the
+    whole import. Without that, the move took the company's row while the import held the cells it needs (both
+    companies in one cell), and the import then waited for that row: PostgreSQL broke the deadlock with an error."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from groeimodel.web.imports import scans as scan_import
+
+    from .test_imports import wave_csv
+
+    first = make_company(world.org_a, "Importeur A", sbi_section="C", province="GE", kvk_number="11110001")
+    second = make_company(world.org_a, "Importeur B", sbi_section="C", province="GE", kvk_number="11110002")
+    for company in (first, second):
+        submitted_scan(company, 2)  # both in one cell, which the import's first submit locks
+    inside, release, errors, reports = threading.Event(), threading.Event(), [], []
+    submit = scan_import.submit_scan
+
+    def submit_then_pause(**kwargs: Any) -> Any:
+        result = submit(**kwargs)
+        if not inside.is_set():
+            inside.set()
+            release.wait(10)
+        return result
+
+    monkeypatch.setattr(scan_import, "submit_scan", submit_then_pause)
+
+    def run_import() -> None:
+        try:
+            data = wave_csv([("11110001", 4), ("11110002", 4)])
+            reports.append(scan_import.import_scans(user=world.beheerder, company=None, file_name="a.csv", data=data))
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            inside.set()
+            connection.close()
+
+    def move() -> None:
+        try:
+            moved = type(second).objects.get(pk=second.pk)
+            moved.sbi_section = "G"
+            with transaction.atomic():
+                moved.save()
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    importing = threading.Thread(target=run_import)
+    importing.start()
+    assert inside.wait(30)
+    moving = threading.Thread(target=move)
+    moving.start()
+    moving.join(0.5)  # it waits for the import
+    release.set()
+    importing.join(30)
+    moving.join(30)
+    assert not errors
+    assert len(reports[0].created) == 2, reports[0].errors
+    assert_as_rebuilt()
+    assert firms(world.org_a.pk, sbi_section="G") == 1 and firms(world.org_a.pk, sbi_section="C") == 1

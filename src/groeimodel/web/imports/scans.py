@@ -234,6 +234,16 @@ def _submit(report: ImportReport, user: Any, scans: list[_Scan]) -> None:
     created: list[int] = []
     try:
         with transaction.atomic():
+            # Every company's row first, in id order (FOR NO KEY UPDATE, the lock each submit's refresh takes).
+            # A submit locks its company's row and then the monitor's cells, as a change of a company does; taken
+            # one by one, the import would hold cells that such a change waits for while it waits for the changed
+            # company's row: a deadlock.
+            _ = list(
+                Company.objects.select_for_update(no_key=True)
+                .filter(pk__in={scan.company.pk for scan in scans})
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
             for scan in scans:
                 response = start_scan(company=scan.company, user=user, model_id=scan.model.id)
                 if Answer.objects.filter(response=response).exists():
