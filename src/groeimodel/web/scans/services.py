@@ -17,7 +17,7 @@ from groeimodel.web.audit.services import Action, record, record_many
 from groeimodel.web.companies.models import Company
 from groeimodel.web.scans.faults import pause_point, pause_seconds
 from groeimodel.web.scans.latest import refresh_latest
-from groeimodel.web.scans.models import Answer, Respondent, Response, ScoreRow, Wave
+from groeimodel.web.scans.models import Answer, Respondent, Response, ScoreRow, Wave, score_map
 from groeimodel.web.scans.rows import db_value, insert_rows
 
 SCORE_ROW_FIELDS = ("response", "wave", "company", "respondent", "model_id", "level", "block", "score", "band",
@@ -195,6 +195,7 @@ def submit_scan(*, scan: Response, user: Any = None, answers: dict[str, int | No
     scan.next_level = result.next_level
     scan.status = Response.Status.SUBMITTED
     scan.submitted_at = timezone.now()
+    scan.scores = score_map(result)  # with the save: no statement of its own
     scan.save()
     store_score_rows(scan, result)
     company = scan.wave.company
@@ -263,6 +264,7 @@ def create_submitted_scan(
                     result=result.to_dict("nl"),
                     position=result.position,
                     next_level=result.next_level,
+                    scores=score_map(result),
                 )
                 insert_answers(scan, answers)
                 store_score_rows(scan, result)
@@ -299,6 +301,7 @@ def submit_employee_response(*, wave: Wave, answers: dict[str, int | None], lead
         position=result.position,
         next_level=result.next_level,
         result=result.to_dict("nl"),
+        scores=score_map(result),
     )
     insert_answers(response, answers)
     store_score_rows(response, result)
