@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import random
+import threading
 from collections.abc import Iterator, Sequence
 from types import SimpleNamespace
 from typing import Any
@@ -195,3 +196,27 @@ def test_the_export_from_the_stored_scores_writes_what_the_pivot_of_the_rows_wro
     assert len(got) > 100 and got == expected
     assert any(r[-1] != "None" for r in got)  # employees' means shown somewhere
     assert any("None" in r[10:29] for r in got)  # and scores without a value
+
+
+def test_an_export_stopped_early_ends_its_reader_and_leaves_the_database_usable(world):
+    load_population(companies=10, seed=14)
+    rows = wave_rows(Company.objects.all(), "groeimodel", employees_min=5, chunk_size=3)
+    try:
+        first = next(rows)
+    finally:
+        rows.close()  # a download broken off
+    assert first[0] == scans_to_export(Company.objects.all(), "groeimodel")[0].wave.company_id
+    assert not [t for t in threading.enumerate() if t.name == "wave-data-reader"]
+    assert Response.objects.filter(respondent=Respondent.MANAGEMENT).count() > 10
+
+
+def test_an_error_while_reading_reaches_the_export(world, monkeypatch):
+    load_population(companies=10, seed=15)
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("groeimodel.web.monitor.wave_data._employees", broken)
+    with pytest.raises(RuntimeError, match="went away"):
+        list(wave_rows(Company.objects.all(), "groeimodel", employees_min=5))
+    assert not [t for t in threading.enumerate() if t.name == "wave-data-reader"]

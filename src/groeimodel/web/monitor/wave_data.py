@@ -11,19 +11,21 @@ The scans are read with one SQL query (a plain DB-API cursor: on PostgreSQL a se
 transaction so that every chunk sees the same data) in company order, with each scan's level and block scores
 from ``Response.scores`` (one mapping per scan, written on submit: no pivoting of the score rows). Per chunk of
 scans two small queries read the employees' aggregates for the chunk's range of company ids (an index range, not a
-list of thousands of ids), so memory stays flat however many waves there are. The rows are built with as little
-Python per cell as possible (bench/README.md, "wave-data CSV export"): a score's rounding is looked up per
-distinct value while its JSON is parsed.
+list of thousands of ids), so memory stays flat however many waves there are. The database takes each score out of
+the mapping as a float; the rows are built with as little Python per cell as possible (a score's rounding is
+looked up per distinct value), while a thread reads the next chunk (bench/README.md, "wave-data CSV export").
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import queue
+import threading
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
-from operator import itemgetter
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -36,6 +38,8 @@ from groeimodel.monitor.variables import WAVE_GROWTH, wave_variables
 from groeimodel.web.accounts.models import Organisation
 from groeimodel.web.companies.models import Company
 from groeimodel.web.scans.models import Respondent, Response, ScoreRow, Wave, score_key
+
+_T = TypeVar("_T")
 
 CHUNK_SIZE = 2000
 # Scores (0-100) to 4 decimals: exact in every format (XLSX keeps 15 significant digits), and far finer than a
@@ -66,33 +70,49 @@ def _number(value: Any) -> float | None:
         return None
 
 
-class _Rounded(dict[str, float]):
-    """A JSON number's text -> its value rounded to ``SCORE_DIGITS`` (as ``json.loads``' ``parse_float`` and
-    ``parse_int``: a hit is a dict lookup, no Python call)."""
+class _Rounded(dict[float | None, float | None]):
+    """A score -> rounded to ``SCORE_DIGITS`` (scores take few distinct values: a hit is a dict lookup, no Python
+    call). None stays None."""
 
-    def __missing__(self, text: str) -> float:
-        if len(self) >= _ROUNDED_MAX:
-            self.clear()
-        value = self[text] = round(float(text), SCORE_DIGITS)
+    def __missing__(self, score: float | None) -> float | None:
+        if score is None:
+            return None
+        value = round(score, SCORE_DIGITS)
+        if score:  # not 0.0 and -0.0: they are equal as keys, but not as text
+            if len(self) >= _ROUNDED_MAX:
+                self.clear()
+            self[score] = value
         return value
 
 
-def _scans_sql(companies: QuerySet[Company], model_id: str) -> tuple[str, list[Any]]:
-    """The scans of :func:`scans_to_export` with their company's and wave's columns, in the export's order."""
-    text = "::text" if connection.vendor == "postgresql" else ""
+def _scans_sql(companies: QuerySet[Company], model_id: str, keys: Sequence[str]) -> tuple[str, list[Any]]:
+    """The scans of :func:`scans_to_export` with their company's and wave's columns, in the export's order, and
+    their scores of ``keys`` (:func:`~groeimodel.web.scans.models.score_key`) from ``Response.scores`` as floats
+    (null where a scan's model version has no such block)."""
+    qn = connection.ops.quote_name
+    if connection.vendor == "postgresql":
+        # All of a scan's scores in one call: the mapping is decompressed once, not once per key.
+        text, paths = "::text", []
+        scores = ", ".join(f"s.{qn(k)}" for k in keys)
+        record = ", ".join(f"{qn(k)} DOUBLE PRECISION" for k in keys)
+        lateral = f"LEFT JOIN LATERAL jsonb_to_record(r.scores) AS s({record}) ON true"
+    else:
+        text, paths, lateral = "", [f'$."{k}"' for k in keys], ""
+        scores = ", ".join(["CAST(json_extract(r.scores, %s) AS REAL)"] * len(keys))
     growth = ", ".join(f"CAST(w.{f} AS DOUBLE PRECISION)" for f, _nl, _en in WAVE_GROWTH)
     within, params = companies.values("pk").query.sql_with_params()
     # One management scan per wave (a constraint): the wave number orders a company's scans as r.id would next.
     sql = f"""
         SELECT w.company_id, c.sbi_section, c.size_class, c.province, c.founding_year, w.number, w.date,
-               r.model_id, r.model_version, r.position, r.scores{text}, {growth}, w.level_indicators{text}, w.id
+               r.model_id, r.model_version, r.position, {scores}, {growth}, w.level_indicators{text}, w.id
         FROM {Response._meta.db_table} r
         JOIN {Wave._meta.db_table} w ON w.id = r.wave_id
         JOIN {Company._meta.db_table} c ON c.id = w.company_id
+        {lateral}
         WHERE r.respondent = %s AND r.status = %s AND r.model_id = %s AND w.company_id IN ({within})
         ORDER BY w.company_id, w.number, r.id
     """
-    return sql, [Respondent.MANAGEMENT.value, Response.Status.SUBMITTED.value, model_id, *params]
+    return sql, [*paths, Respondent.MANAGEMENT.value, Response.Status.SUBMITTED.value, model_id, *params]
 
 
 def _employees(
@@ -108,10 +128,15 @@ def _employees(
         [first, last, Respondent.EMPLOYEE.value, Response.Status.SUBMITTED.value],
     )
     counts = dict(cursor.fetchall())
+    # The employees' block rows through their responses: the score rows' index by response holds block and
+    # score (an index-only read), where the company's index would visit every management row as well.
     cursor.execute(
-        f"""SELECT wave_id, block, COUNT(score), AVG(score) FROM {ScoreRow._meta.db_table}
-            WHERE company_id >= %s AND company_id <= %s AND respondent = %s AND model_id = %s AND block <> ''
-            GROUP BY wave_id, block""",
+        f"""SELECT r.wave_id, sr.block, COUNT(sr.score), AVG(sr.score) FROM {Response._meta.db_table} r
+            JOIN {Wave._meta.db_table} w ON w.id = r.wave_id
+            JOIN {ScoreRow._meta.db_table} sr ON sr.response_id = r.id
+            WHERE w.company_id >= %s AND w.company_id <= %s AND r.respondent = %s AND r.model_id = %s
+              AND sr.block <> ''
+            GROUP BY r.wave_id, sr.block""",
         [first, last, Respondent.EMPLOYEE.value, model_id],
     )
     by_wave: dict[int, dict[str, float]] = {}
@@ -122,6 +147,42 @@ def _employees(
     return counts, means
 
 
+def _ahead(chunks: Iterator[_T]) -> Iterator[_T]:
+    """``chunks``, each read in a thread of its own while the one before is being written: the database works on
+    the next chunk while this process formats the last (two cores instead of one, bench/README.md). The thread
+    is the only user of the connection until it has finished; it stops at the next chunk when the reader stops
+    early, and its error is raised here."""
+    ready: queue.Queue[tuple[bool, Any]] = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            for chunk in chunks:
+                ready.put((True, chunk))
+                if stop.is_set():
+                    return
+            ready.put((False, None))
+        except BaseException as error:  # handed to the reader
+            ready.put((False, error))
+
+    worker = threading.Thread(target=work, name="wave-data-reader", daemon=True)
+    worker.start()
+    try:
+        while True:
+            more, item = ready.get()
+            if not more:
+                if item is not None:
+                    raise item
+                return
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():  # let it finish the chunk it is on (its put must not block forever)
+            with contextlib.suppress(queue.Empty):
+                ready.get(timeout=0.1)
+        worker.join()
+
+
 def wave_rows(
     companies: QuerySet[Company], model_id: str, *, employees_min: int, chunk_size: int = CHUNK_SIZE
 ) -> Iterator[Sequence[Cell]]:
@@ -130,32 +191,30 @@ def wave_rows(
     blocks = [b.id for b in model.blocks]
     keys = [score_key(lv.level, "") for lv in model.levels] + [score_key(b.level, b.id) for b in model.blocks]
     indicators = [i.id for lv in model.levels for i in lv.indicators if i.business_case is None]
-    growth = len(WAVE_GROWTH)
-    scores_at, indicators_at, wave_at = 10, 11 + growth, 12 + growth
-    no_scores = (None,) * len(keys)
+    growth_at = 10 + len(keys)
+    indicators_at = growth_at + len(WAVE_GROWTH)
+    wave_at = indicators_at + 1
     no_indicators = (None,) * len(indicators)
     no_means = (None,) * len(blocks)
-    take_scores = itemgetter(*keys) if len(keys) > 1 else lambda d: (d[keys[0]],)
-    rounded = _Rounded()
-    parse = json.JSONDecoder(parse_float=rounded.__getitem__, parse_int=rounded.__getitem__).decode
+    rounded = _Rounded().__getitem__
     to_date = dt.date.fromisoformat
-    sql, params = _scans_sql(companies, model_id)
+    sql, params = _scans_sql(companies, model_id, keys)
     with transaction.atomic(), connection.chunked_cursor() as scans, connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Compiling the query costs seconds and saves nothing on a plan of index lookups, and a parallel
+            # worker costs more to start than a chunk's employee query takes (bench/README.md).
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         scans.execute(sql, params)
-        while chunk := scans.fetchmany(chunk_size):
-            # The chunk's companies as a range of ids (the scans come in company order); rows of other companies
-            # in that range are never looked up (only the chunk's own wave ids are).
-            counts, means = _employees(cursor, chunk[0][0], chunk[-1][0], model_id, blocks, employees_min)
+
+        def read() -> Iterator[tuple[list[Any], dict[int, int], dict[int, tuple[float | None, ...]]]]:
+            while chunk := scans.fetchmany(chunk_size):
+                # The chunk's companies as a range of ids (the scans come in company order); rows of other
+                # companies in that range are never looked up (only the chunk's own wave ids are).
+                yield chunk, *_employees(cursor, chunk[0][0], chunk[-1][0], model_id, blocks, employees_min)
+
+        for chunk, counts, means in _ahead(read()):
             for row in chunk:
-                text = row[scores_at]
-                if text is None:
-                    own: tuple[Any, ...] = no_scores
-                else:
-                    stored = parse(text)
-                    try:
-                        own = take_scores(stored)
-                    except KeyError:  # a model version without some of the current version's blocks
-                        own = tuple(map(stored.get, keys))
                 found = row[indicators_at]
                 if not found or found == "{}":
                     level_indicators: tuple[Any, ...] = no_indicators
@@ -168,9 +227,9 @@ def wave_rows(
                 yield (
                     *row[:6],
                     to_date(day) if isinstance(day, str) else day,
-                    *row[7:scores_at],
-                    *own,
-                    *row[scores_at + 1 : indicators_at],
+                    *row[7:10],
+                    *map(rounded, row[10:growth_at]),
+                    *row[growth_at:indicators_at],
                     *level_indicators,
                     n_employees if n_employees >= employees_min else None,
                     *means.get(wave_id, no_means),
