@@ -129,9 +129,13 @@ def _employees(
     )
     counts = dict(cursor.fetchall())
     # The employees' block rows through their responses: the score rows' index by response holds block and
-    # score (an index-only read), where the company's index would visit every management row as well.
+    # score (an index-only read), where the company's index would visit every management row as well. A sum of
+    # floats depends on its order (in the last bit, and so a mean on a tie in the 4th decimal): PostgreSQL sums in
+    # the order of the rows' ids, as it did when it read them through the company's index (the same CSV bytes at
+    # 1,000,000 waves, bench/README.md); SQLite before 3.44 has no ORDER BY in an aggregate.
+    order = " ORDER BY sr.id" if connection.vendor == "postgresql" else ""
     cursor.execute(
-        f"""SELECT r.wave_id, sr.block, COUNT(sr.score), AVG(sr.score) FROM {Response._meta.db_table} r
+        f"""SELECT r.wave_id, sr.block, COUNT(sr.score), AVG(sr.score{order}) FROM {Response._meta.db_table} r
             JOIN {Wave._meta.db_table} w ON w.id = r.wave_id
             JOIN {ScoreRow._meta.db_table} sr ON sr.response_id = r.id
             WHERE w.company_id >= %s AND w.company_id <= %s AND r.respondent = %s AND r.model_id = %s
