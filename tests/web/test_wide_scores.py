@@ -23,7 +23,7 @@ from groeimodel.web.imports.scans import import_scans
 from groeimodel.web.invitations.models import EmployeeRound
 from groeimodel.web.monitor.wave_data import SCORE_DIGITS, _number, scans_to_export, wave_rows
 from groeimodel.web.population import load_population
-from groeimodel.web.scans.models import Answer, Respondent, Response, ScoreRow, score_key
+from groeimodel.web.scans.models import Answer, Respondent, Response, ScoreRow, score_key, score_map
 from groeimodel.web.scans.services import submit_employee_response
 
 from .api_client import ApiClient
@@ -102,6 +102,28 @@ def test_the_demo_loader_writes_each_scans_scores_as_its_rows(db):
     summary = load_population(companies=25, seed=11)
     assert summary.employee_responses > 0
     assert assert_scores_equal_the_rows() == summary.management_responses + summary.employee_responses
+
+
+def test_the_loaders_scores_text_is_the_json_of_the_cores_scores():
+    import json
+
+    import numpy as np
+
+    from groeimodel.population import management_block_means, sample_answers, sample_firms, sample_traits
+    from groeimodel.scoring import score_batch
+    from groeimodel.web.population import _scores_json
+
+    rng = np.random.default_rng(4)
+    firms = sample_firms(rng, 300)
+    traits = sample_traits(rng, MODEL, 300)
+    firm = np.arange(300)
+    means = management_block_means(rng, MODEL, firms, traits, firm, firm % 4)
+    answers = sample_answers(rng, MODEL, means)
+    answers[::7, ::3] = 0  # "weet niet": blocks and levels without a score
+    batch = score_batch(MODEL, answers)
+    texts = _scores_json(MODEL, batch)
+    assert texts == [json.dumps(score_map(batch.scan(i))) for i in range(len(batch))]
+    assert any("null" in t for t in texts)
 
 
 def test_the_migration_fills_the_scores_of_existing_scans_from_their_rows(world):
