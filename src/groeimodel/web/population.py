@@ -48,7 +48,7 @@ from groeimodel.web.companies.models import SBI_VERSION, Company
 from groeimodel.web.demo import DemoLogin
 from groeimodel.web.scans import cells
 from groeimodel.web.scans.latest import monitor_scans_sql
-from groeimodel.web.scans.models import Answer, MonitorCell, MonitorScan, Response, ScoreRow, Wave
+from groeimodel.web.scans.models import Answer, MonitorCell, MonitorScan, Response, ScoreRow, Wave, score_key
 
 SYNTHETIC_PREFIX = "Synthetisch"
 DEFAULT_ORGANISATION = "Monitor demo"
@@ -391,6 +391,7 @@ def _chunk(
     wave_rows: list[tuple[Any, ...]] = []
     response_rows: list[tuple[Any, ...]] = []
     results = result_json.all(batch)
+    scores = _scores_json(model, batch)
     for k in range(n):
         day = dt.date.fromisoformat(str(dates[k]))
         moment = dt.datetime(day.year, day.month, day.day, 10, tzinfo=dt.UTC)
@@ -404,6 +405,7 @@ def _chunk(
             int(response_ids[k]), int(wave_ids[k]), "management", None, model.id, model.version,
             model.content_hash, "submitted", None, adapt_dt(moment), adapt_dt(moment), adapt_dt(moment), pos,
             pos + 1 if pos < len(model.levels) else None, results[k], bool(last_of_firm[k]), bool(last_in_year[k]),
+            scores[k],
         ))  # fmt: skip
 
     # Employee rounds: 5 to 8 anonymous answers on a share of the waves.
@@ -418,6 +420,7 @@ def _chunk(
     ids[Response] += m
     leads = rng.random(m) < 0.25
     emp_results = result_json.all(emp_batch)
+    emp_scores = _scores_json(model, emp_batch)
     for k in range(m):
         w = int(emp_wave[k])
         day = dt.date.fromisoformat(str(dates[w]))
@@ -426,7 +429,7 @@ def _chunk(
         response_rows.append((
             int(emp_ids[k]), int(wave_ids[w]), "employee", bool(leads[k]), model.id, model.version,
             model.content_hash, "submitted", None, answered_at, answered_at, answered_at, pos,
-            pos + 1 if pos < len(model.levels) else None, emp_results[k], False, False,
+            pos + 1 if pos < len(model.levels) else None, emp_results[k], False, False, emp_scores[k],
         ))  # fmt: skip
 
     rows.write(Wave._meta.db_table,
@@ -436,7 +439,7 @@ def _chunk(
     rows.write(Response._meta.db_table,
                ("id", "wave_id", "respondent", "leads_people", "model_id", "model_version", "model_hash", "status",
                 "created_by_id", "created_at", "updated_at", "submitted_at", "position", "next_level", "result",
-                "latest", "latest_in_year"),
+                "latest", "latest_in_year", "scores"),
                response_rows)  # fmt: skip
     score_rows = _score_rows(model, ids, batch, response_ids, wave_ids, company_ids, "management")
     score_rows += _score_rows(model, ids, emp_batch, emp_ids, wave_ids[emp_wave], company_ids[emp_wave], "employee")
@@ -466,6 +469,22 @@ def _chunk(
     counts["employee"] += m
     counts["answers"] += len(answer_rows)
     counts["score_rows"] += len(score_rows)
+
+
+def _scores_json(model: Model, batch: BatchResult) -> list[str]:
+    """Every row's ``Response.scores`` as JSON text: the same as ``json.dumps(score_map(batch.scan(i)))`` (the
+    values of :func:`_score_rows`, keyed by :func:`score_key`), joined from pieces made once per model."""
+    layout: list[tuple[int, int, str]] = []  # (kind 0 level / 1 block, column, '"key": ')
+    for li, lv in enumerate(model.levels):
+        layout.append((0, li, json.dumps(score_key(lv.level, "")) + ": "))
+        layout += [(1, b.index, json.dumps(score_key(lv.level, b.id)) + ": ") for b in model.level_blocks(lv.level)]
+    num = _ResultJson._num
+    out = []
+    for levels, blocks in zip(batch.level_scores.tolist(), batch.block_scores.tolist(), strict=True):
+        out.append(
+            "{" + ", ".join(key + num(levels[col] if kind == 0 else blocks[col]) for kind, col, key in layout) + "}"
+        )
+    return out
 
 
 def _score_rows(

@@ -4,7 +4,8 @@ A company has waves (T0, T1, ...: a number, a date, the model id and version, an
 moment). A wave has responses: the owner's or management's, and anonymous employees' (only "leads people: yes or
 no" is known of them). A response has answers. When a response is submitted, the core scores it; the full result
 is stored with it and its block and level scores also as :class:`ScoreRow` rows, so the benchmark and the monitor
-aggregate numbers in the database and never re-score.
+aggregate numbers in the database and never re-score, and once more as one mapping on the response
+(``Response.scores``, :func:`score_map`), which the wave-data export reads without pivoting the rows.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from groeimodel.scoring import ScanResult
 from groeimodel.web.companies.models import Company
 
 
@@ -94,6 +96,10 @@ class Response(models.Model):
     position = models.PositiveSmallIntegerField(null=True, blank=True)
     next_level = models.PositiveSmallIntegerField(null=True, blank=True)
     result: models.JSONField[Any] = models.JSONField(null=True, blank=True)
+    # The level and block scores of a submitted response as the score rows hold them, keyed by score_key
+    # ("2" a level, "2:l2.strategie" a block): written with the response's own INSERT/UPDATE on submit, so the
+    # wave-data export reads one value per scan instead of pivoting its score rows. Null while a draft.
+    scores: models.JSONField[Any] = models.JSONField(null=True, blank=True, editable=False)
     # Kept current by scans.latest.refresh_latest (on submit, and when a wave's date changes): this is the
     # company's latest submitted management scan of its model (highest wave number), or its latest in the year of
     # its wave's date. The monitor counts these instead of searching for them per firm (docs/monitor.md).
@@ -129,6 +135,21 @@ class Response(models.Model):
     @property
     def wave_label(self) -> str:
         return self.wave.label
+
+
+def score_key(level: int, block: str) -> str:
+    """The key of a level's (``block`` empty) or a block's score in :attr:`Response.scores`."""
+    return f"{level}:{block}" if block else str(level)
+
+
+def score_map(result: ScanResult) -> dict[str, float | None]:
+    """A scored response's level and block scores for :attr:`Response.scores`: the values its score rows hold."""
+    scores: dict[str, float | None] = {}
+    for lv in result.levels:
+        scores[score_key(lv.level, "")] = lv.score
+        for b in lv.blocks:
+            scores[score_key(lv.level, b.id)] = b.score
+    return scores
 
 
 class Answer(models.Model):

@@ -18,7 +18,7 @@ from groeimodel.web.companies.models import Company
 from groeimodel.web.scans.cells import Place
 from groeimodel.web.scans.faults import pause_point, pause_seconds
 from groeimodel.web.scans.latest import refresh_after_new_scan, refresh_latest
-from groeimodel.web.scans.models import Answer, Respondent, Response, ScoreRow, Wave
+from groeimodel.web.scans.models import Answer, Respondent, Response, ScoreRow, Wave, score_map
 from groeimodel.web.scans.rows import db_value, insert_rows
 
 SCORE_ROW_FIELDS = ("response", "wave", "company", "respondent", "model_id", "level", "block", "score", "band",
@@ -196,6 +196,7 @@ def submit_scan(*, scan: Response, user: Any = None, answers: dict[str, int | No
     scan.next_level = result.next_level
     scan.status = Response.Status.SUBMITTED
     scan.submitted_at = timezone.now()
+    scan.scores = score_map(result)  # with the save: no statement of its own
     scan.save()
     store_score_rows(scan, result)
     company = scan.wave.company
@@ -283,6 +284,7 @@ def create_submitted_scan(
                     next_level=result.next_level,
                     latest=True,  # the newest wave's scan: the latest, and the latest of its year
                     latest_in_year=True,
+                    scores=score_map(result),
                 )
                 insert_answers(scan, answers)
                 store_score_rows(scan, result)
@@ -325,6 +327,7 @@ def submit_employee_response(*, wave: Wave, answers: dict[str, int | None], lead
         position=result.position,
         next_level=result.next_level,
         result=result.to_dict("nl"),
+        scores=score_map(result),
     )
     insert_answers(response, answers)
     store_score_rows(response, result)
