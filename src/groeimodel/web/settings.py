@@ -5,6 +5,7 @@ GROEIMODEL_SECRET_KEY     required when DEBUG is off; in development a key is ke
 GROEIMODEL_ALLOWED_HOSTS  comma-separated host names; required when DEBUG is off.
 GROEIMODEL_DATA_DIR       where the SQLite database and the development key live; ./var when unset.
 DATABASE_URL              e.g. postgres://user:pass@host:5432/db; SQLite in the data directory when unset.
+GROEIMODEL_DB_PREPARED_STATEMENTS  "false" behind a PgBouncer in transaction mode (PostgreSQL; on by default).
 GROEIMODEL_SECURE_PROXY   "true" when behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 GROEIMODEL_LOCAL          "true" (what `make run` sets): production behaviour on this machine over plain HTTP.
 GROEIMODEL_EMAIL_BACKEND, _HOST, _PORT, _USER, _PASSWORD, _TLS, GROEIMODEL_FROM_EMAIL  outgoing mail.
@@ -159,6 +160,13 @@ TEMPLATES = [
 
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool(
+        "GROEIMODEL_DB_PREPARED_STATEMENTS", True
+    ):
+        # Parameters bound by the server, and a statement run twice on a connection prepared (psycopg): the
+        # server parses and plans the hot path's statements once per connection (a third of PostgreSQL's CPU per
+        # API submission; bench/README.md). Off behind a PgBouncer in transaction mode, which cannot keep them.
+        DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 2})
 else:
     DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
     DATABASES = {
