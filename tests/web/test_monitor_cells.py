@@ -5,6 +5,8 @@ deletion. After each such change the kept cells equal a rebuild from scratch, an
 from __future__ import annotations
 
 import datetime
+import threading
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -147,24 +149,17 @@ def test_monitor_rebuild_repairs_cells_written_around_the_app(world):
     assert kept() == good and "3 counted scans" in result.output
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_company_moved_while_its_scan_is_being_submitted_leaves_the_cells_as_a_rebuild_would(world):
-    """The submit's refresh holds the company's row until it commits; the move waits for it and then moves what the
-    submit wrote (without that lock the move takes the scans before the submit off and the cells drift)."""
-    import threading
-
+def move_while(hold: Callable[[threading.Event, threading.Event], None], company: Any, sector: str) -> None:
+    """Run ``hold(inside, release)`` in a thread until it sets ``inside`` (it then waits for ``release``), move
+    ``company`` to ``sector`` in a second thread meanwhile, let the first one go on half a second later, and
+    assert that neither failed."""
     from django.db import connection, transaction
 
-    company = make_company(world.org_a, "Verhuizer", sbi_section="C", province="GE")
-    submitted_scan(company, 2)
     inside, release, errors = threading.Event(), threading.Event(), []
 
-    def submit() -> None:
+    def first() -> None:
         try:
-            with transaction.atomic():
-                submitted_scan(company, 5)
-                inside.set()
-                release.wait(10)
+            hold(inside, release)
         except Exception as exc:  # reported below
             errors.append(exc)
         finally:
@@ -174,7 +169,7 @@ def test_a_company_moved_while_its_scan_is_being_submitted_leaves_the_cells_as_a
     def move() -> None:
         try:
             moved = type(company).objects.get(pk=company.pk)
-            moved.sbi_section = "G"
+            moved.sbi_section = sector
             with transaction.atomic():
                 moved.save()
         except Exception as exc:
@@ -182,16 +177,34 @@ def test_a_company_moved_while_its_scan_is_being_submitted_leaves_the_cells_as_a
         finally:
             connection.close()
 
-    first = threading.Thread(target=submit)
-    first.start()
+    holding = threading.Thread(target=first)
+    holding.start()
     assert inside.wait(30)
-    second = threading.Thread(target=move)
-    second.start()
-    second.join(0.5)  # it waits for the submit
+    moving = threading.Thread(target=move)
+    moving.start()
+    moving.join(0.5)  # it waits for the first
     release.set()
-    first.join(30)
-    second.join(30)
+    holding.join(30)
+    moving.join(30)
     assert not errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_company_moved_while_its_scan_is_being_submitted_leaves_the_cells_as_a_rebuild_would(world):
+    """The submit's refresh holds the company's row until it commits; the move waits for it and then moves what the
+    submit wrote (without that lock the move takes the scans before the submit off and the cells drift)."""
+    from django.db import transaction
+
+    company = make_company(world.org_a, "Verhuizer", sbi_section="C", province="GE")
+    submitted_scan(company, 2)
+
+    def submit(inside: threading.Event, release: threading.Event) -> None:
+        with transaction.atomic():
+            submitted_scan(company, 5)
+            inside.set()
+            release.wait(10)
+
+    move_while(submit, company, "G")
     assert_as_rebuilt()
     assert firms(world.org_a.pk, sbi_section="G") == 1 and firms(world.org_a.pk, sbi_section="C") == 0
 
@@ -201,10 +214,6 @@ def test_a_company_moved_while_an_import_submits_its_scans_waits_for_the_import_
     """The import locks every company's row before its first submit: a company moved in the meantime waits for the
     whole import. Without that, the move took the company's row while the import held the cells it needs (both
     companies in one cell), and the import then waited for that row: PostgreSQL broke the deadlock with an error."""
-    import threading
-
-    from django.db import connection, transaction
-
     from groeimodel.web.imports import scans as scan_import
 
     from .test_imports import wave_csv
@@ -213,49 +222,22 @@ def test_a_company_moved_while_an_import_submits_its_scans_waits_for_the_import_
     second = make_company(world.org_a, "Importeur B", sbi_section="C", province="GE", kvk_number="11110002")
     for company in (first, second):
         submitted_scan(company, 2)  # both in one cell, which the import's first submit locks
-    inside, release, errors, reports = threading.Event(), threading.Event(), [], []
+    reports = []
     submit = scan_import.submit_scan
 
-    def submit_then_pause(**kwargs: Any) -> Any:
-        result = submit(**kwargs)
-        if not inside.is_set():
-            inside.set()
-            release.wait(10)
-        return result
+    def run_import(inside: threading.Event, release: threading.Event) -> None:
+        def submit_then_pause(**kwargs: Any) -> Any:
+            result = submit(**kwargs)
+            if not inside.is_set():
+                inside.set()
+                release.wait(10)
+            return result
 
-    monkeypatch.setattr(scan_import, "submit_scan", submit_then_pause)
+        monkeypatch.setattr(scan_import, "submit_scan", submit_then_pause)
+        data = wave_csv([("11110001", 4), ("11110002", 4)])
+        reports.append(scan_import.import_scans(user=world.beheerder, company=None, file_name="a.csv", data=data))
 
-    def run_import() -> None:
-        try:
-            data = wave_csv([("11110001", 4), ("11110002", 4)])
-            reports.append(scan_import.import_scans(user=world.beheerder, company=None, file_name="a.csv", data=data))
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            inside.set()
-            connection.close()
-
-    def move() -> None:
-        try:
-            moved = type(second).objects.get(pk=second.pk)
-            moved.sbi_section = "G"
-            with transaction.atomic():
-                moved.save()
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    importing = threading.Thread(target=run_import)
-    importing.start()
-    assert inside.wait(30)
-    moving = threading.Thread(target=move)
-    moving.start()
-    moving.join(0.5)  # it waits for the import
-    release.set()
-    importing.join(30)
-    moving.join(30)
-    assert not errors
+    move_while(run_import, second, "G")
     assert len(reports[0].created) == 2, reports[0].errors
     assert_as_rebuilt()
     assert firms(world.org_a.pk, sbi_section="G") == 1 and firms(world.org_a.pk, sbi_section="C") == 1
