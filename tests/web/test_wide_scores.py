@@ -1,6 +1,7 @@
 """Every scored response keeps its level and block scores once more as one mapping (``Response.scores``), equal to
-its score rows after every way a scan is written (web, API, import, employee round, demo loader, the migration's
-backfill), and the wave-data export that reads that mapping writes what the pivot of the score rows gave."""
+its score rows rounded as the exports write them, after every way a scan is written (web, API, import, employee
+round, demo loader, the migrations' backfill); the wave-data export that reads that mapping writes what the pivot of
+the score rows gives, and on PostgreSQL the CSV the database writes is byte for byte the one the rows make."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import importlib
 import random
 import threading
 from collections.abc import Iterator, Sequence
+from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
@@ -17,11 +19,12 @@ from django.db.models import Avg, Count, Max, Q, QuerySet
 from django.test import Client
 
 from groeimodel.model import load_model
+from groeimodel.monitor.export import csv_chunks, round_score, write_export
 from groeimodel.monitor.variables import WAVE_GROWTH
 from groeimodel.web.companies.models import Company
 from groeimodel.web.imports.scans import import_scans
 from groeimodel.web.invitations.models import EmployeeRound
-from groeimodel.web.monitor.wave_data import SCORE_DIGITS, _number, scans_to_export, wave_rows
+from groeimodel.web.monitor.wave_data import _number, scans_to_export, wave_rows, wave_table
 from groeimodel.web.population import load_population
 from groeimodel.web.scans.models import Answer, Respondent, Response, ScoreRow, score_key, score_map
 from groeimodel.web.scans.services import submit_employee_response
@@ -38,15 +41,17 @@ def varied_answers(seed: int) -> dict[str, int | None]:
     return {item.id: rng.choice([1, 2, 3, 4, 5, None, None]) for item in MODEL.items}
 
 
-def rows_of(response: Response) -> dict[str, float | None]:
-    return {score_key(r.level, r.block): r.score for r in ScoreRow.objects.filter(response=response)}
+def rows_of(response: Response, rounded: bool = True) -> dict[str, float | None]:
+    scores = {score_key(r.level, r.block): r.score for r in ScoreRow.objects.filter(response=response)}
+    return {k: round_score(v) for k, v in scores.items()} if rounded else scores
 
 
-def assert_scores_equal_the_rows() -> int:
-    """Each response's ``scores`` is exactly its score rows (a draft has neither); returns how many were scored."""
+def assert_scores_equal_the_rows(rounded: bool = True) -> int:
+    """Each response's ``scores`` is its score rows, rounded as the exports write them (or, after the first
+    migration's backfill, exactly); a draft has neither. Returns how many were scored."""
     scored = 0
     for response in Response.objects.order_by("pk"):
-        rows = rows_of(response)
+        rows = rows_of(response, rounded)
         if response.submitted:
             assert rows and response.scores == rows, response.pk
             assert all(isinstance(v, float | int) or v is None for v in response.scores.values())
@@ -132,9 +137,20 @@ def test_the_migration_fills_the_scores_of_existing_scans_from_their_rows(world)
     submit_employee_response(wave=Response.objects.get(wave__company=world.bakery).wave,
                              answers=varied_answers(7), leads_people=None)  # fmt: skip
     Response.objects.update(scores=None)
-    migration = importlib.import_module("groeimodel.web.scans.migrations.0008_response_scores")
-    migration.fill(None, SimpleNamespace(connection=connection))
+    filled = importlib.import_module("groeimodel.web.scans.migrations.0008_response_scores")
+    filled.fill(None, SimpleNamespace(connection=connection))
+    assert assert_scores_equal_the_rows(rounded=False) > 8
+    assert any(v != round_score(v) for r in Response.objects.exclude(scores=None) for v in r.scores.values() if v)
+    rounded = importlib.import_module("groeimodel.web.scans.migrations.0009_response_scores_rounded")
+    rounded.fill(None, SimpleNamespace(connection=connection))
     assert assert_scores_equal_the_rows() > 8
+
+
+def test_a_score_is_rounded_half_away_from_zero_on_the_decimal_it_prints_as():
+    assert round_score(61.78125) == 61.7813  # a tie: up (Python's round gives 61.7812)
+    assert round_score(2.00005) == 2.0001  # prints as a tie, is just below it as a binary float
+    assert round_score(49.16666666666667) == 49.1667 and round_score(70.0) == 70.0
+    assert round_score(-0.00005) == -0.0001 and round_score(None) is None
 
 
 # --- the export -------------------------------------------------------------------------------------------------
@@ -176,7 +192,7 @@ def pivot_rows(companies: QuerySet[Company], model_id: str, *, employees_min: in
         .order_by()
     ):
         if agg["n"] >= employees_min and agg["mean"] is not None:
-            means[(agg["wave_id"], agg["block"])] = round(float(agg["mean"]), SCORE_DIGITS)
+            means[(agg["wave_id"], agg["block"])] = round_score(float(agg["mean"]))
     growth = len(WAVE_GROWTH)
     for row in scans_to_export(companies, model_id).values_list(*fields):
         own = scores.get(row[0], (None,) * len(measures))
@@ -184,8 +200,8 @@ def pivot_rows(companies: QuerySet[Company], model_id: str, *, employees_min: in
         n = employees.get(row[1], 0)
         yield (
             *row[2:12],
-            *(None if v is None else round(v, SCORE_DIGITS) for v in own),
-            *(_number(v) for v in row[12 : 12 + growth]),
+            *(round_score(v) for v in own),
+            *(None if v is None else float(v) for v in row[12 : 12 + growth]),
             *(_number(found.get(i)) for i in indicators),
             n if n >= employees_min else None,
             *(means.get((row[1], b)) for _lv, b in blocks),
@@ -242,3 +258,130 @@ def test_an_error_while_reading_reaches_the_export(world, monkeypatch):
     with pytest.raises(RuntimeError, match="went away"):
         list(wave_rows(Company.objects.all(), "groeimodel", employees_min=5))
     assert not [t for t in threading.enumerate() if t.name == "wave-data-reader"]
+
+
+# --- the CSV: on PostgreSQL written by the database -------------------------------------------------------------
+
+
+def exported_csv(companies: QuerySet[Company], *, employees_min: int) -> bytes:
+    """The data file of the wave-data CSV export (on PostgreSQL the database writes its lines)."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    write_export(wave_table(companies, "groeimodel", employees_min=employees_min, chunk_size=5), "csv", out, lang="nl")
+    return zipfile.ZipFile(out).read("metingen-groeimodel.csv")
+
+
+def awkward_population(world: Any) -> QuerySet[Company]:
+    """The demo firms with organisation A's, holding every kind of cell the CSV must write as the csv module does:
+    text to neutralise, with a comma, a quote and a line break, or empty; whole, negative and zero growth figures;
+    indicators that are whole, fractional, or not numbers; employees' means that are (nearly) ties."""
+    load_population(companies=30, seed=16, employee_share=0.5)
+    garage = submitted_scan(world.garage, 2)
+    for seed in range(3):
+        submit_employee_response(wave=garage.wave, answers=varied_answers(30 + seed), leads_people=False)
+    block = MODEL.blocks[0]
+    rows = ScoreRow.objects.filter(response__wave=garage.wave, response__respondent=Respondent.EMPLOYEE, block=block.id)
+    for score, row in zip((61.7812, 61.7813, 61.78125), rows, strict=False):
+        row.score = score  # means of 61.78125 and (in floats) a hair off it
+        row.save(update_fields=["score"])
+    Company.objects.filter(pk=world.garage.pk).update(size_class='=SUM("x")', province="")
+    Company.objects.filter(pk=world.bakery.pk).update(province="@A", sbi_section="-")
+    Response.objects.filter(pk=submitted_scan(world.bakery, 5).pk).update(model_version='2024,"b"\nc')
+    wave = garage.wave
+    ids = [i.id for lv in MODEL.levels for i in lv.indicators if i.business_case is None]
+    wave.level_indicators = {ids[0]: 7, ids[1]: 1234.56, ids[2]: True, ids[3]: "12", "unknown": "x"}
+    wave.revenue, wave.profit, wave.export_share, wave.employees_fte = (
+        Decimal("1000.00"), Decimal("-12.50"), Decimal("0"), Decimal("12.5"))  # fmt: skip
+    wave.save()
+    return Company.objects.filter(archived_at__isnull=True).exclude(pk=world.mill.pk)
+
+
+def the_rows_csv(companies: QuerySet[Company], *, employees_min: int) -> bytes:
+    model = load_model("groeimodel")
+    from groeimodel.monitor.variables import wave_variables
+
+    return b"".join(csv_chunks(wave_variables(model, employees_min=employees_min),
+                               pivot_rows(companies, "groeimodel", employees_min=employees_min)))  # fmt: skip
+
+
+def test_the_csv_export_writes_byte_for_byte_what_the_csv_module_writes_for_the_rows(world):
+    companies = awkward_population(world)
+    got = exported_csv(companies, employees_min=2)
+    assert got == the_rows_csv(companies, employees_min=2)
+    text = got.decode()
+    assert text.count("\r\n") > 100 and text.replace("\r\n", "").count("\n") == 1  # CRLF; \n only in a field
+    assert ',"\'=SUM(""x"")",,' in text and ',"2024,""b""\nc",' in text and ",'-," in text and ",'@A," in text
+    assert ",12.5,1000.0,,-12.5,0.0," in text and ",7.0,1234.56,,," in text
+    assert ",61.7813," in text or ",61.7812," in text  # the employees' near-tie mean
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("parts", [1, 3])
+def test_the_csv_export_in_parts_side_by_side_writes_the_same_bytes(world, parts, monkeypatch):
+    """Outside a transaction (as on the web) the database writes the parts in connections of their own."""
+    companies = awkward_population(world)
+    monkeypatch.setattr("groeimodel.web.monitor.wave_data.COPY_PARTS", parts)
+    assert exported_csv(companies, employees_min=2) == the_rows_csv(companies, employees_min=2)
+    assert not [t for t in threading.enumerate() if t.name == "wave-data-part"]
+
+
+def csv_body_or_none(companies: QuerySet[Company]) -> Iterator[bytes] | None:
+    """The database's CSV lines on PostgreSQL; on SQLite the export writes the rows (no body of its own)."""
+    table = wave_table(companies, "groeimodel", employees_min=5, chunk_size=5)
+    if connection.vendor != "postgresql":
+        assert table.csv_body is None
+        return None
+    assert table.csv_body is not None
+    return table.csv_body()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_csv_export_stopped_early_stops_its_parts_and_leaves_the_database_usable(world, monkeypatch):
+    load_population(companies=40, seed=17)
+    monkeypatch.setattr("groeimodel.web.monitor.wave_data.COPY_PARTS", 3)
+    body = csv_body_or_none(Company.objects.all())
+    if body is None:
+        return
+    first = next(body)
+    body.close()  # a download broken off
+    assert first.endswith(b"\r\n") and first.count(b"\r\n") == 5
+    assert not [t for t in threading.enumerate() if t.name == "wave-data-part"]
+    assert not connection.in_atomic_block
+    assert Response.objects.filter(respondent=Respondent.MANAGEMENT).count() > 40
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_error_in_a_part_reaches_the_export(world, monkeypatch):
+    from groeimodel.web.monitor import wave_data
+
+    load_population(companies=40, seed=18)
+    monkeypatch.setattr(wave_data, "COPY_PARTS", 2)
+    copy_part = wave_data._copy_part
+
+    def broken_in_a_thread(raw: Any, *args: Any) -> Iterator[bytes]:
+        if raw is not connection.connection:  # a part in a connection of its own
+            raise RuntimeError("the second connection went away")
+        return copy_part(raw, *args)
+
+    monkeypatch.setattr(wave_data, "_copy_part", broken_in_a_thread)
+    body = csv_body_or_none(Company.objects.all())
+    if body is None:
+        return
+    with pytest.raises(RuntimeError, match="second connection went away"):
+        list(body)
+    assert not [t for t in threading.enumerate() if t.name == "wave-data-part"]
+    assert Response.objects.count() > 40
+
+
+def test_postgresql_keeps_the_scores_uncompressed_in_the_row(db):
+    # The export reads every scan's mapping; decompressing it was a tenth of the database's work (bench/README.md).
+    if connection.vendor != "postgresql":
+        assert connection.vendor == "sqlite"  # no storage settings to check
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute WHERE attrelid = 'scans_response'::regclass AND attname = 'scores'"
+        )
+        assert cursor.fetchone()[0] == "p"

@@ -30,9 +30,11 @@ import re
 import tempfile
 import zipfile
 from array import array
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import islice
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+from itertools import chain, islice
 from operator import itemgetter
 from typing import IO, Any, Final, Literal
 
@@ -44,8 +46,12 @@ Format = Literal["csv", "xlsx", "parquet", "sav"]
 FORMATS: Final[tuple[Format, ...]] = ("csv", "xlsx", "parquet", "sav")
 DEFAULT_MAX_SAV_ROWS: Final = 100_000  # about 100 MB of cells in memory for 60 variables (measured)
 BATCH_ROWS: Final = 10_000
-_FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
 _COPY_CHUNK: Final = 1 << 20
+# Scores (0-100) to 4 decimals: exact in every format (XLSX keeps 15 significant digits), and far finer than a
+# scan can tell apart (one answer on a block of four statements moves its score by 6.25).
+SCORE_DIGITS: Final = 4
+_SCORE_QUANTUM: Final = Decimal(1).scaleb(-SCORE_DIGITS)
 
 KIND_LABELS: Final[dict[Kind, tuple[str, str]]] = {
     "text": ("tekst", "text"),
@@ -72,15 +78,30 @@ class Variable:
         return {code: (nl if lang == "nl" else en) for code, (nl, en) in self.values.items()}
 
 
+@lru_cache(maxsize=1 << 16)  # scores take few distinct values
+def round_score(score: float | None) -> float | None:
+    """``score`` to ``SCORE_DIGITS`` decimals, half away from zero on the decimal the float prints as (``repr``):
+    what PostgreSQL's ``round(numeric, 4)`` does with the same text, so an export written by the database and one
+    written here hold the same numbers. None stays None."""
+    if score is None:
+        return None
+    return float(Decimal(repr(float(score))).quantize(_SCORE_QUANTUM, ROUND_HALF_UP))
+
+
 @dataclass(frozen=True)
 class ExportTable:
-    """A table to export: ``name`` is the base of the file names; ``rows`` may be a one-pass iterator."""
+    """A table to export: ``name`` is the base of the file names; ``rows`` may be a one-pass iterator.
+
+    ``csv_body``, when given, writes the CSV's data lines (without the header) itself, as the bytes
+    :func:`csv_chunks` would write for ``rows`` (the wave data on PostgreSQL: the database writes them); the other
+    formats read ``rows``."""
 
     name: str
     variables: tuple[Variable, ...]
     rows: Iterable[Sequence[Cell]]
     title_nl: str = ""
     title_en: str = ""
+    csv_body: Callable[[], Iterator[bytes]] | None = None
 
 
 class ExportTooLarge(ValueError):
@@ -94,7 +115,7 @@ class ExportTooLarge(ValueError):
 
 def neutralise(text: str) -> str:
     """Text that a spreadsheet would run as a formula, made inert with a leading ``'``."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def _check(variables: Sequence[Variable], row: Sequence[Cell], index: int) -> None:
@@ -120,7 +141,7 @@ def csv_chunks(variables: Sequence[Variable], rows: Iterable[Sequence[Cell]]) ->
         if set(map(len, batch)) != {width}:
             for index, row in enumerate(batch):
                 _check(variables, row, done + index)
-        if any(isinstance(value, str) and value.startswith(_FORMULA_START)
+        if any(isinstance(value, str) and value.startswith(FORMULA_START)
                for column in columns for value in set(map(column, batch))):  # fmt: skip
             writer.writerows(_neutralised(row, text_columns) for row in batch)
         else:
@@ -137,7 +158,7 @@ def _neutralised(row: Sequence[Cell], text_columns: Sequence[int]) -> Sequence[C
     out = list(row)
     for i in text_columns:
         value = out[i]
-        if isinstance(value, str) and value.startswith(_FORMULA_START):
+        if isinstance(value, str) and value.startswith(FORMULA_START):
             out[i] = "'" + value
     return out
 
@@ -377,7 +398,10 @@ def export_zip(
             yield sink.take()
             with archive.open(data_name, "w", force_zip64=True) as member:
                 if fmt == "csv":
-                    for chunk in csv_chunks(table.variables, table.rows):
+                    chunks = csv_chunks(table.variables, table.rows if table.csv_body is None else ())
+                    if table.csv_body is not None:  # the header, then the lines the table writes itself
+                        chunks = chain(chunks, table.csv_body())
+                    for chunk in chunks:
                         member.write(chunk)
                         yield sink.take()
                 else:

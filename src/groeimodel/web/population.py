@@ -34,6 +34,7 @@ from django.db import connection, transaction
 from django.utils.text import slugify
 
 from groeimodel.model import DEFAULT_MODEL, Model, load_model
+from groeimodel.monitor.export import round_score
 from groeimodel.population import (
     Firms,
     employee_block_means,
@@ -473,12 +474,16 @@ def _chunk(
 
 def _scores_json(model: Model, batch: BatchResult) -> list[str]:
     """Every row's ``Response.scores`` as JSON text: the same as ``json.dumps(score_map(batch.scan(i)))`` (the
-    values of :func:`_score_rows`, keyed by :func:`score_key`), joined from pieces made once per model."""
+    values of :func:`_score_rows` rounded by :func:`round_score`, keyed by :func:`score_key`), joined from pieces
+    made once per model."""
     layout: list[tuple[int, int, str]] = []  # (kind 0 level / 1 block, column, '"key": ')
     for li, lv in enumerate(model.levels):
         layout.append((0, li, json.dumps(score_key(lv.level, "")) + ": "))
         layout += [(1, b.index, json.dumps(score_key(lv.level, b.id)) + ": ") for b in model.level_blocks(lv.level)]
-    num = _ResultJson._num
+
+    def num(x: float) -> str:  # NaN (no score) is null
+        return "null" if x != x else repr(round_score(x))
+
     out = []
     for levels, blocks in zip(batch.level_scores.tolist(), batch.block_scores.tolist(), strict=True):
         out.append(

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from groeimodel.monitor.export import round_score
 from groeimodel.scoring import ScanResult
 from groeimodel.web.companies.models import Company
 
@@ -143,12 +144,14 @@ def score_key(level: int, block: str) -> str:
 
 
 def score_map(result: ScanResult) -> dict[str, float | None]:
-    """A scored response's level and block scores for :attr:`Response.scores`: the values its score rows hold."""
+    """A scored response's level and block scores for :attr:`Response.scores`: the values its score rows hold,
+    rounded as the exports write them (:func:`~groeimodel.monitor.export.round_score`), so that the database can
+    write a CSV of them as text without rounding (the wave-data export)."""
     scores: dict[str, float | None] = {}
     for lv in result.levels:
-        scores[score_key(lv.level, "")] = lv.score
+        scores[score_key(lv.level, "")] = round_score(lv.score)
         for b in lv.blocks:
-            scores[score_key(lv.level, b.id)] = b.score
+            scores[score_key(lv.level, b.id)] = round_score(b.score)
     return scores
 
 
