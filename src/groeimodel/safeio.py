@@ -215,6 +215,8 @@ def check_xlsx(path: str) -> None:
                         _check_xml_member(f"{path}: part {shown(info.filename)}", fh, info.file_size)
     except zipfile.BadZipFile as exc:
         raise FileLimitError(f"{path}: not a readable .xlsx file ({str(exc)[:80]})") from None
+    # zipfile raises NotImplementedError for a member packed with a compression method it cannot read, RuntimeError
+    # for an encrypted one: to the user, both are a file that is no readable .xlsx (exit 2), not a traceback.
     except (NotImplementedError, RuntimeError, EOFError, OSError, ValueError, zlib.error) as exc:
         raise FileLimitError(f"{path}: not a readable .xlsx file ({str(exc)[:80]})") from None
 

@@ -371,16 +371,13 @@ def _copy_part(raw: Any, sql: str, params: Sequence[Any], chunk_rows: int) -> It
 def _bounds(cursor: Any, companies: QuerySet[Company], parts: int) -> list[tuple[int, int]]:
     """``parts`` ranges of company ids with about as many companies each (fewer when there are few companies)."""
     within, params = companies.values("pk").query.sql_with_params()
-    fractions = ", ".join(str(i / parts) for i in range(1, parts)) or "0.5"
-    cursor.execute(
-        f"SELECT MIN(id), MAX(id), percentile_disc(ARRAY[{fractions}]::float8[]) WITHIN GROUP (ORDER BY id) "
-        f"FROM ({within}) AS ids(id)",
-        params,
-    )
-    first, last, cuts = cursor.fetchone()
+    fractions = ", ".join(str(i / parts) for i in range(1, parts))
+    cuts = f"percentile_disc(ARRAY[{fractions}]::float8[]) WITHIN GROUP (ORDER BY id)" if parts > 1 else "NULL"
+    cursor.execute(f"SELECT MIN(id), MAX(id), {cuts} FROM ({within}) AS ids(id)", params)
+    first, last, inner = cursor.fetchone()
     if first is None:
         return []
-    edges = sorted({first - 1, *(c for c in (cuts if parts > 1 else []) if c is not None), last})
+    edges = sorted({first - 1, *(inner or []), last})
     return list(zip([e + 1 for e in edges[:-1]], edges[1:], strict=True))
 
 
